@@ -1,0 +1,20 @@
+package org.anomalyj.api;
+
+import java.util.List;
+import org.anomalyj.backbone.BackboneDescriptor;
+import org.anomalyj.backbone.FeatureExtractor;
+import org.anomalyj.backbone.FilterBankBackbone;
+import org.anomalyj.backbone.OnnxBackbone;
+
+/** Opens a backbone from a descriptor and its ONNX bytes (null bytes: the built-in extractor). */
+final class BackboneSource {
+    private BackboneSource() {
+    }
+
+    static FeatureExtractor open(BackboneDescriptor d, byte[] onnx, List<String> layers, int threads, String source) {
+        if (onnx == null) {
+            return new FilterBankBackbone(layers);
+        }
+        return OnnxBackbone.fromBytes(onnx, d, layers, threads, source);
+    }
+}

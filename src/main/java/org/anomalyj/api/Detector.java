@@ -1,0 +1,72 @@
+package org.anomalyj.api;
+
+import java.util.List;
+import org.anomalyj.backbone.FeatureExtractor;
+import org.anomalyj.img.FloatImage;
+import org.anomalyj.img.Resize;
+import org.anomalyj.post.AnomalyMap;
+import org.anomalyj.post.Region;
+import org.anomalyj.post.Regions;
+
+/**
+ * Runs a model bundle on images: prediction at the model's input size, map resized back to the
+ * image, verdict from the calibrated (or user-given) image threshold, regions from the pixel
+ * threshold. Opens the backbone once; close it when done.
+ */
+public final class Detector implements AutoCloseable {
+    private final ModelBundle bundle;
+    private final Calibration calibration;
+    private final FeatureExtractor extractor;
+    private final InferencePipeline pipeline;
+    private final int minRegionArea;
+
+    /**
+     * @param imageThreshold a user's image threshold on raw scores, or NaN for the calibrated one
+     * @param threads        ONNX Runtime intra-op threads, 0 = all cores
+     */
+    public Detector(ModelBundle bundle, double imageThreshold, int threads) {
+        this(bundle, imageThreshold, threads, 1);
+    }
+
+    public Detector(ModelBundle bundle, double imageThreshold, int threads, int minRegionArea) {
+        this.bundle = bundle;
+        this.calibration = Double.isNaN(imageThreshold) ? bundle.calibration()
+                : bundle.calibration().withImageThreshold(imageThreshold);
+        this.extractor = bundle.openExtractor(threads);
+        this.pipeline = bundle.pipeline(extractor);
+        this.minRegionArea = Math.max(1, minRegionArea);
+    }
+
+    public ModelBundle bundle() {
+        return bundle;
+    }
+
+    public Calibration calibration() {
+        return calibration;
+    }
+
+    public InferencePipeline pipeline() {
+        return pipeline;
+    }
+
+    public Detection detect(FloatImage image, String name) {
+        Prediction p = pipeline.predict(image);
+        return toDetection(p, image.width(), image.height(), name);
+    }
+
+    /** Verdict and regions for a prediction, with the map resized to {@code width x height}. */
+    public Detection toDetection(Prediction p, int width, int height, String name) {
+        AnomalyMap small = p.map();
+        AnomalyMap map = width == small.width() && height == small.height() ? small
+                : new AnomalyMap(width, height, Resize.bilinear(small.values(), small.width(), small.height(), width, height));
+        double normalized = calibration.image().normalize(p.score());
+        boolean anomalous = p.score() >= calibration.imageThreshold();
+        List<Region> regions = Regions.find(map, (float) calibration.pixelThreshold(), minRegionArea);
+        return new Detection(name, map, p.score(), normalized, anomalous, regions, p.times());
+    }
+
+    @Override
+    public void close() {
+        extractor.close();
+    }
+}

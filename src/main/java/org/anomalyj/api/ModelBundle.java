@@ -1,0 +1,213 @@
+package org.anomalyj.api;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.anomalyj.AnomalyJException;
+import org.anomalyj.backbone.BackboneDescriptor;
+import org.anomalyj.backbone.FeatureExtractor;
+import org.anomalyj.backbone.Hashes;
+import org.anomalyj.io.BundleReader;
+import org.anomalyj.io.BundleWriter;
+import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.Models;
+
+/**
+ * A trained model and everything needed to use it anywhere: the fitted method, the backbone
+ * (embedded ONNX bytes, or the built-in extractor), input geometry, calibration and provenance.
+ * Stored as one zip (or an unpacked folder) holding {@code model.json}, {@code *.npy} arrays and
+ * {@code backbone.onnx}; see DESIGN.md "Model bundle".
+ */
+public final class ModelBundle {
+    public static final String FORMAT = "anomalyj-model";
+    public static final int FORMAT_VERSION = 1;
+    static final String MANIFEST = "model.json";
+    static final String BACKBONE_ENTRY = "backbone.onnx";
+    private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+    private final AnomalyModel model;
+    private final BackboneDescriptor backbone;
+    private final byte[] backboneOnnx;
+    private final List<String> layers;
+    private final int inputSize;
+    private final double blurSigma;
+    private final Calibration calibration;
+    private final JsonObject training;
+
+    public ModelBundle(AnomalyModel model, BackboneDescriptor backbone, byte[] backboneOnnx, List<String> layers,
+            int inputSize, double blurSigma, Calibration calibration, JsonObject training) {
+        this.model = model;
+        this.backbone = backbone;
+        this.backboneOnnx = backboneOnnx;
+        this.layers = Collections.unmodifiableList(new ArrayList<>(layers));
+        this.inputSize = inputSize;
+        this.blurSigma = blurSigma;
+        this.calibration = calibration;
+        this.training = training == null ? new JsonObject() : training;
+    }
+
+    public AnomalyModel model() {
+        return model;
+    }
+
+    public String method() {
+        return model.method();
+    }
+
+    public BackboneDescriptor backbone() {
+        return backbone;
+    }
+
+    public List<String> layers() {
+        return layers;
+    }
+
+    public int inputSize() {
+        return inputSize;
+    }
+
+    public double blurSigma() {
+        return blurSigma;
+    }
+
+    public Calibration calibration() {
+        return calibration;
+    }
+
+    public JsonObject training() {
+        return training;
+    }
+
+    /** The same model with another calibration (e.g. re-calibrated on a validation set). */
+    public ModelBundle withCalibration(Calibration c) {
+        return new ModelBundle(model, backbone, backboneOnnx, layers, inputSize, blurSigma, c, training);
+    }
+
+    /** Opens this bundle's backbone; the caller closes it. */
+    public FeatureExtractor openExtractor(int threads) {
+        return BackboneSource.open(backbone, backboneOnnx, layers, threads, "the model's embedded backbone");
+    }
+
+    public InferencePipeline pipeline(FeatureExtractor extractor) {
+        return new InferencePipeline(extractor, model, inputSize, blurSigma);
+    }
+
+    /** model.json as written into the bundle. */
+    public JsonObject manifest() {
+        JsonObject o = new JsonObject();
+        o.addProperty("format", FORMAT);
+        o.addProperty("format_version", FORMAT_VERSION);
+        o.addProperty("method", model.method());
+        o.add("model", model.parameters());
+        JsonObject bb = backbone.toJson();
+        JsonArray l = new JsonArray();
+        layers.forEach(l::add);
+        bb.add("layers", l);
+        bb.addProperty("embedded", backboneOnnx == null ? "builtin" : BACKBONE_ENTRY);
+        o.add("backbone", bb);
+        JsonObject input = new JsonObject();
+        input.addProperty("width", inputSize);
+        input.addProperty("height", inputSize);
+        input.addProperty("channels", 3);
+        input.addProperty("resize", "bilinear (area-averaged when shrinking), aspect ratio not kept");
+        input.addProperty("grey", "replicated to 3 channels");
+        o.add("input", input);
+        JsonObject post = new JsonObject();
+        post.addProperty("upsample", "bilinear");
+        post.addProperty("blur_sigma", blurSigma);
+        o.add("postprocess", post);
+        o.add("calibration", calibration.toJson());
+        o.add("training", training);
+        return o;
+    }
+
+    /** Writes the bundle atomically: a crash never leaves a half-written file at {@code file}. */
+    public void save(Path file) {
+        BundleWriter w = new BundleWriter();
+        w.putText(MANIFEST, PRETTY.toJson(manifest()));
+        model.writeArrays(w.arrays());
+        if (backboneOnnx != null) {
+            w.putBytes(BACKBONE_ENTRY, backboneOnnx);
+        }
+        w.commit(file);
+    }
+
+    public static ModelBundle load(Path file) {
+        BundleReader r = BundleReader.open(file);
+        String where = "Model bundle " + file;
+        JsonObject m;
+        try {
+            JsonElement e = JsonParser.parseString(r.text(MANIFEST));
+            if (!e.isJsonObject()) {
+                throw new JsonParseException("not an object");
+            }
+            m = e.getAsJsonObject();
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new AnomalyJException(where + " has a damaged model.json (" + e.getMessage()
+                    + "); retrain the model or restore the file.", e);
+        }
+        try {
+            if (!m.has("format") || !FORMAT.equals(m.get("format").getAsString())) {
+                throw new AnomalyJException(where + " is not an AnomalyJ model (model.json has no \"format\": \""
+                        + FORMAT + "\"); pass a .zip written by 'anomalyj train'.");
+            }
+            int version = m.get("format_version").getAsInt();
+            if (version > FORMAT_VERSION) {
+                throw new AnomalyJException(where + " has format version " + version
+                        + ", newer than this AnomalyJ reads (" + FORMAT_VERSION + "); update AnomalyJ.");
+            }
+            if (version < 1) {
+                throw new AnomalyJException(where + " has an unknown format version " + version + "; retrain the model.");
+            }
+            JsonObject bb = m.getAsJsonObject("backbone");
+            BackboneDescriptor descriptor = BackboneDescriptor.fromJson(bb, where + " (backbone)", "backbone");
+            List<String> layers = new ArrayList<>();
+            for (JsonElement e : bb.getAsJsonArray("layers")) {
+                layers.add(e.getAsString());
+            }
+            descriptor.layersOrDefault(layers);
+            byte[] onnx = null;
+            String embedded = bb.get("embedded").getAsString();
+            if (!"builtin".equals(embedded)) {
+                onnx = r.bytes(embedded);
+                String sha = Hashes.sha256(onnx);
+                if (descriptor.sha256() != null && !descriptor.sha256().equals(sha)) {
+                    throw new AnomalyJException(where + ": the embedded backbone's sha256 (" + sha
+                            + ") differs from the one recorded in model.json (" + descriptor.sha256()
+                            + "); the bundle is damaged or was edited: retrain the model.");
+                }
+            }
+            String method = m.get("method").getAsString();
+            AnomalyModel model = Models.read(method, m.getAsJsonObject("model"), r.arrays());
+            JsonObject input = m.getAsJsonObject("input");
+            int size = input.get("width").getAsInt();
+            if (size <= 0 || size != input.get("height").getAsInt()) {
+                throw new AnomalyJException(where + ": model.json has an invalid input size; retrain the model.");
+            }
+            double sigma = m.getAsJsonObject("postprocess").get("blur_sigma").getAsDouble();
+            Calibration cal = Calibration.fromJson(m.getAsJsonObject("calibration"));
+            JsonObject training = m.has("training") ? m.getAsJsonObject("training") : new JsonObject();
+            return new ModelBundle(model, descriptor, onnx, layers, size, sigma, cal, training);
+        } catch (AnomalyJException e) {
+            if (e.getMessage().contains(file.toString())) {
+                throw e;
+            }
+            throw new AnomalyJException(where + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new AnomalyJException(where + " has an incomplete or invalid model.json (" + e
+                    + "); retrain the model.", e);
+        }
+    }
+
+    public static String toPrettyJson(JsonElement e) {
+        return PRETTY.toJson(e);
+    }
+}

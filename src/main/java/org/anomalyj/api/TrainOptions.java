@@ -1,0 +1,46 @@
+package org.anomalyj.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.anomalyj.AnomalyJException;
+
+/** What to train: method, backbone, input size and the method's knobs. Mutable builder-style bean. */
+public final class TrainOptions {
+    public String method = "patchcore";
+    /** "builtin", a path to an .onnx file (with its .json sidecar), or a backbone name on the search path. */
+    public String backbone = "builtin";
+    /** Empty: the method's default layers for the backbone. */
+    public List<String> layers = new ArrayList<>();
+    public int size = 256;
+    public double coresetRatio = 0.01;
+    public int padimFeatures = 100;
+    /** PatchCore: channels kept per layer by adaptive average pooling (0 = all). */
+    public int maxChannelsPerLayer = 0;
+    public long seed = 42;
+    /** ONNX Runtime intra-op threads; 0 = all cores. */
+    public int threads = 0;
+    /** Part of the good training images held out for calibration. */
+    public double holdoutFraction = 0.1;
+    public double blurSigma = 4.0;
+
+    public TrainOptions validate() {
+        method = method.toLowerCase(Locale.ROOT);
+        if (!method.equals("patchcore") && !method.equals("padim")) {
+            throw new AnomalyJException("Unknown method '" + method + "'; use patchcore or padim.");
+        }
+        if (size < 32 || size > 4096 || size % 16 != 0) {
+            throw new AnomalyJException("Input size " + size + " is not usable; give a multiple of 16 between 32 and 4096 (default 256).");
+        }
+        if (!(coresetRatio > 0 && coresetRatio <= 1)) {
+            throw new AnomalyJException("Coreset ratio " + coresetRatio + " must be in (0, 1]; 0.01 keeps 1% of the patches.");
+        }
+        if (padimFeatures < 1) {
+            throw new AnomalyJException("PaDiM needs at least 1 feature (default 100).");
+        }
+        if (!(holdoutFraction >= 0 && holdoutFraction < 1)) {
+            throw new AnomalyJException("Held-out fraction " + holdoutFraction + " must be in [0, 1).");
+        }
+        return this;
+    }
+}

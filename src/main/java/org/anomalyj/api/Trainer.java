@@ -1,0 +1,131 @@
+package org.anomalyj.api;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.anomalyj.AnomalyJException;
+import org.anomalyj.Progress;
+import org.anomalyj.backbone.BackboneDescriptor;
+import org.anomalyj.backbone.Backbones;
+import org.anomalyj.backbone.FeatureExtractor;
+import org.anomalyj.backbone.ResolvedBackbone;
+import org.anomalyj.data.ImageReader;
+import org.anomalyj.img.FloatImage;
+import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.ModelFitter;
+import org.anomalyj.model.Models;
+import org.anomalyj.post.AnomalyMap;
+
+/**
+ * Fits a model on good images: features of the training part stream into the method's fitter, the
+ * held-out part calibrates thresholds and normalisation. Returns a complete {@link ModelBundle}.
+ */
+public final class Trainer {
+    private final TrainOptions options;
+
+    public Trainer(TrainOptions options) {
+        this.options = options.validate();
+    }
+
+    /** Images not used for fitting: a seeded random {@code holdoutFraction} of them, at least one. */
+    static List<List<Path>> split(List<Path> good, double fraction, long seed) {
+        List<Path> shuffled = new ArrayList<>(good);
+        Collections.shuffle(shuffled, new Random(seed));
+        int held = good.size() < 2 ? 0 : Math.max(1, (int) Math.round(fraction * good.size()));
+        List<Path> calibration = new ArrayList<>(shuffled.subList(0, held));
+        List<Path> fit = new ArrayList<>(shuffled.subList(held, shuffled.size()));
+        Collections.sort(calibration);
+        Collections.sort(fit);
+        List<List<Path>> out = new ArrayList<>();
+        out.add(fit);
+        out.add(calibration);
+        return out;
+    }
+
+    /** Layers per method when the user names none: PatchCore mid-level (two deepest, stride <= 16); PaDiM all up to stride 16. */
+    static List<String> defaultLayers(String method, BackboneDescriptor d, List<String> requested) {
+        if (requested != null && !requested.isEmpty()) {
+            return d.layersOrDefault(requested);
+        }
+        if (method.equals("padim") && d.defaultLayers().isEmpty()) {
+            List<String> out = new ArrayList<>();
+            d.outputs().stream().filter(o -> o.stride <= 16).sorted((a, b) -> Integer.compare(a.stride, b.stride))
+                    .forEach(o -> out.add(o.name));
+            if (!out.isEmpty()) {
+                return out;
+            }
+        }
+        return d.layersOrDefault(requested);
+    }
+
+    JsonObject methodConfig() {
+        JsonObject c = new JsonObject();
+        c.addProperty("coreset_ratio", options.coresetRatio);
+        c.addProperty("max_channels_per_layer", options.maxChannelsPerLayer);
+        c.addProperty("num_features", options.padimFeatures);
+        c.addProperty("seed", options.seed);
+        return c;
+    }
+
+    public ModelBundle train(List<Path> goodImages, String dataName, Progress progress) {
+        if (goodImages.isEmpty()) {
+            throw new AnomalyJException("No good training images in " + dataName + "; put normal images in train/good.");
+        }
+        long start = System.nanoTime();
+        List<List<Path>> parts = split(goodImages, options.holdoutFraction, options.seed);
+        List<Path> fitImages = parts.get(0);
+        List<Path> calImages = parts.get(1);
+        ResolvedBackbone resolved = Backbones.resolve(options.backbone);
+        BackboneDescriptor descriptor = resolved.descriptor();
+        List<String> layers = defaultLayers(options.method, descriptor, options.layers);
+        byte[] onnx = resolved.onnxBytes();
+        try (FeatureExtractor extractor = BackboneSource.open(descriptor, onnx, layers, options.threads,
+                resolved.displayName())) {
+            ModelFitter fitter = Models.fitter(options.method, methodConfig());
+            int i = 0;
+            for (Path p : fitImages) {
+                progress.checkCancelled();
+                FloatImage img = ImageReader.read(p);
+                fitter.add(extractor.extract(InferencePipeline.toModelInput(img, options.size)));
+                progress.update("features", ++i, fitImages.size());
+            }
+            AnomalyModel model = fitter.fit(progress);
+            InferencePipeline pipeline = new InferencePipeline(extractor, model, options.size, options.blurSigma);
+            Calibration calibration = calibrate(pipeline, calImages.isEmpty() ? fitImages : calImages, progress);
+            JsonObject training = new JsonObject();
+            training.addProperty("data", dataName);
+            training.addProperty("images_fit", fitImages.size());
+            training.addProperty("images_calibration", calImages.size());
+            training.addProperty("date", Instant.now().toString());
+            training.addProperty("seconds", (System.nanoTime() - start) / 1e9);
+            training.addProperty("seed", options.seed);
+            training.addProperty("backbone_source", resolved.displayName());
+            training.addProperty("anomalyj_version", Version.get());
+            training.add("options", methodConfig());
+            return new ModelBundle(model, descriptor, onnx, layers, options.size, options.blurSigma, calibration,
+                    training);
+        }
+    }
+
+    static Calibration calibrate(InferencePipeline pipeline, List<Path> images, Progress progress) {
+        double[] scores = new double[images.size()];
+        double[] maxima = new double[images.size()];
+        double min = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < images.size(); i++) {
+            progress.checkCancelled();
+            Prediction p = pipeline.predict(ImageReader.read(images.get(i)));
+            scores[i] = p.score();
+            AnomalyMap m = p.map();
+            maxima[i] = m.max();
+            for (float v : m.values()) {
+                min = Math.min(min, v);
+            }
+            progress.update("calibration", i + 1, images.size());
+        }
+        return Calibration.fromGoodImages(scores, maxima, min);
+    }
+}

@@ -1,0 +1,30 @@
+package org.anomalyj.cli;
+
+import java.io.PrintStream;
+import org.anomalyj.Progress;
+
+/** Progress lines on stderr, at most about one per second per step (and always the last). */
+final class StderrProgress implements Progress {
+    private final PrintStream err;
+    private String lastStep = "";
+    private long lastPrint;
+
+    StderrProgress(PrintStream err) {
+        this.err = err;
+    }
+
+    @Override
+    public synchronized void update(String step, long done, long total) {
+        long now = System.nanoTime();
+        boolean last = total > 0 && done >= total;
+        if (!step.equals(lastStep) || last || now - lastPrint > 1_000_000_000L) {
+            if (total > 0) {
+                err.printf("%s: %d/%d (%d%%)%n", step, done, total, 100 * done / total);
+            } else {
+                err.printf("%s: %d%n", step, done);
+            }
+            lastStep = step;
+            lastPrint = now;
+        }
+    }
+}
