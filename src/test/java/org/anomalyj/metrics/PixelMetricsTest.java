@@ -118,10 +118,11 @@ public class PixelMetricsTest {
     @Test
     public void matchesNaiveReferenceOnRandomImages() {
         Random random = new Random(42);
-        for (int round = 0; round < 20; round++) {
-            int images = 1 + random.nextInt(4);
-            int width = 3 + random.nextInt(10);
-            int height = 3 + random.nextInt(10);
+        for (int round = 0; round < 21; round++) {
+            boolean large = round == 20; // 180,000 pixels: exercises the radix passes of the sort
+            int images = large ? 2 : 1 + random.nextInt(4);
+            int width = large ? 300 : 3 + random.nextInt(10);
+            int height = large ? 300 : 3 + random.nextInt(10);
             float[][] maps = new float[images][];
             boolean[][] masks = new boolean[images][];
             PixelMetrics metrics = new PixelMetrics();
