@@ -86,6 +86,18 @@ public class ImageReaderTest {
     }
 
     @Test
+    public void sixteenBitRgbPngIsScaledPerChannel() throws IOException {
+        ColorSpace cs = ColorSpace.getInstance(ColorSpace.CS_sRGB);
+        ComponentColorModel cm = new ComponentColorModel(cs, false, false, Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+        WritableRaster raster = cm.createCompatibleWritableRaster(2, 1);
+        raster.setPixels(0, 0, 2, 1, new int[] {65535, 257, 0, 514, 1000, 65535});
+        FloatImage f = ImageReader.read(write(new BufferedImage(cm, raster, false, null), "png", "rgb16.png"));
+        assertEquals(3, f.channels());
+        // CHW: R plane (65535, 514), G plane (257, 1000), B plane (0, 65535), each / 257.
+        assertArrayEquals(new float[] {255f, 2f, 1f, 1000f / 257f, 0f, 255f}, f.data(), 1e-4f);
+    }
+
+    @Test
     public void rgbaDropsAlphaAndKeepsColour() throws IOException {
         BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_INT_ARGB);
         img.setRGB(0, 0, (128 << 24) | (10 << 16) | (20 << 8) | 30);
