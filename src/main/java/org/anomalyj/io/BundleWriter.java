@@ -1,16 +1,9 @@
 package org.anomalyj.io;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -100,40 +93,16 @@ public final class BundleWriter {
      * @throws AnomalyJException naming the bundle when it cannot be written
      */
     public void commit(Path zipFile) {
-        Path target = zipFile.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-            writeZip(tmp);
-            moveIntoPlace(tmp, target);
-            tmp = null;
-        } catch (IOException e) {
-            throw new AnomalyJException("Could not write model bundle " + zipFile + " (" + e + "): check that the folder is writable and the disk is not full.", e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort; the original error is more useful to the user
-                }
-            }
-        }
+        AtomicFile.write(zipFile, this::writeZip);
     }
 
-    private void writeZip(Path tmp) throws IOException {
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
-            zip.setLevel(Deflater.BEST_SPEED);
-            for (Map.Entry<String, Content> e : entries.entrySet()) {
-                writeEntry(zip, e.getKey(), e.getValue());
-            }
-            zip.finish();
-            zip.flush();
-            // Make the data durable before the rename publishes it.
-            ch.force(true);
+    private void writeZip(OutputStream out) throws IOException {
+        ZipOutputStream zip = new ZipOutputStream(out);
+        zip.setLevel(Deflater.BEST_SPEED);
+        for (Map.Entry<String, Content> e : entries.entrySet()) {
+            writeEntry(zip, e.getKey(), e.getValue());
         }
+        zip.finish();
     }
 
     private static void writeEntry(ZipOutputStream zip, String name, Content content) throws IOException {
@@ -166,14 +135,6 @@ public final class BundleWriter {
 
     static boolean isStored(String name) {
         return name.endsWith(".npy") || name.endsWith(".onnx");
-    }
-
-    private static void moveIntoPlace(Path tmp, Path target) throws IOException {
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     private static String checkName(String name) {

@@ -9,11 +9,7 @@ import java.awt.image.DataBufferFloat;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 
 import javax.imageio.ImageIO;
@@ -21,6 +17,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
 import org.anomalyj.AnomalyJException;
+import org.anomalyj.io.AtomicFile;
 
 /**
  * Writes result images: anomaly maps as 32-bit float grey TIFFs (exact values, open in ImageJ
@@ -67,38 +64,20 @@ public final class MapFiles {
     }
 
     private static void write(BufferedImage img, String format, Path dest) {
-        Path target = dest.toAbsolutePath();
-        Path tmp = null;
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format);
+        if (!writers.hasNext()) {
+            throw new IllegalStateException("this Java runtime has no " + format + " writer");
+        }
+        ImageWriter writer = writers.next();
         try {
-            Files.createDirectories(target.getParent());
-            tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-            Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format);
-            if (!writers.hasNext()) {
-                throw new IllegalStateException("this Java runtime has no " + format + " writer");
-            }
-            ImageWriter writer = writers.next();
-            try (OutputStream os = Files.newOutputStream(tmp); ImageOutputStream ios = ImageIO.createImageOutputStream(os)) {
-                writer.setOutput(ios);
-                writer.write(img);
-            } finally {
-                writer.dispose();
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-        } catch (IOException e) {
-            throw new AnomalyJException("Could not write " + dest + " (" + e.getMessage() + "): check that the folder is writable and the disk is not full.", e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
+            AtomicFile.write(dest, out -> {
+                try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+                    writer.setOutput(ios);
+                    writer.write(img);
                 }
-            }
+            });
+        } finally {
+            writer.dispose();
         }
     }
 }

@@ -65,6 +65,11 @@ public class BundleTest {
             assertEquals(ZipEntry.DEFLATED, z.getEntry("model.json").getMethod());
         }
         assertNoTempFiles(zip.getParent());
+        // The bundle gets ordinary (umask) permissions, not a temp file's owner-only ones.
+        Path plain = Files.write(zip.resolveSibling("plain.txt"), new byte[1]);
+        if (Files.getFileStore(zip).supportsFileAttributeView("posix")) {
+            assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(zip));
+        }
     }
 
     @Test
