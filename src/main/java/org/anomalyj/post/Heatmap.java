@@ -1,0 +1,112 @@
+package org.anomalyj.post;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+
+import org.anomalyj.img.FloatImage;
+
+/**
+ * Renders anomaly maps for people: a perceptually uniform colour map ('inferno': black - purple -
+ * orange - pale yellow, readable in grey print and by colour-blind viewers), overlays on the
+ * inspected image, and binary masks.
+ *
+ * <p>The colour map is matplotlib's 'inferno' sampled at 17 evenly spaced points and linearly
+ * interpolated (within about 6 of 255 levels of the full 256-entry table).
+ */
+public final class Heatmap {
+    /** Heatmap weight used by {@link #overlay(FloatImage, AnomalyMap)}. */
+    public static final float DEFAULT_OPACITY = 0.4f;
+
+    /** 'inferno' at t = 0, 1/16, ..., 1 as 0xRRGGBB. */
+    private static final int[] INFERNO = {
+        0x000004, 0x0b0724, 0x210c4a, 0x3c0965, 0x57106d, 0x70196e, 0x89226a, 0xa32b61, 0xbb3755,
+        0xd14644, 0xe35932, 0xf1711e, 0xf98d0a, 0xfcab0f, 0xf9ca32, 0xf2e865, 0xfcffa4};
+
+    private Heatmap() {
+    }
+
+    /** Colour (0xRRGGBB) of a normalised value; values are clamped to 0..1, NaN is drawn as 0. */
+    public static int rgb(float normalisedValue) {
+        float v = normalisedValue >= 0 ? Math.min(normalisedValue, 1f) : 0f; // also maps NaN to 0
+        int segments = INFERNO.length - 1;
+        float pos = v * segments;
+        int i = Math.min((int) pos, segments - 1);
+        float f = pos - i;
+        int a = INFERNO[i];
+        int b = INFERNO[i + 1];
+        int r = mix(a >> 16 & 0xff, b >> 16 & 0xff, f);
+        int g = mix(a >> 8 & 0xff, b >> 8 & 0xff, f);
+        int bl = mix(a & 0xff, b & 0xff, f);
+        return r << 16 | g << 8 | bl;
+    }
+
+    private static int mix(int a, int b, float f) {
+        return Math.round(a + (b - a) * f);
+    }
+
+    /** The map drawn in colour (TYPE_INT_RGB), one image pixel per map pixel. */
+    public static BufferedImage colourised(AnomalyMap normalised01) {
+        BufferedImage img = new BufferedImage(normalised01.width(), normalised01.height(), BufferedImage.TYPE_INT_RGB);
+        int[] px = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+        float[] v = normalised01.values();
+        for (int i = 0; i < px.length; i++) {
+            px[i] = rgb(v[i]);
+        }
+        return img;
+    }
+
+    /** {@link #overlay(FloatImage, AnomalyMap, float)} at {@link #DEFAULT_OPACITY}. */
+    public static BufferedImage overlay(FloatImage base, AnomalyMap normalised01) {
+        return overlay(base, normalised01, DEFAULT_OPACITY);
+    }
+
+    /**
+     * The base image (grey, or RGB from its first three channels; values 0..255) with the
+     * colourised map blended on top: {@code (1 - opacity) * base + opacity * heat}. Map and image
+     * must have the same size (resize the map first).
+     */
+    public static BufferedImage overlay(FloatImage base, AnomalyMap normalised01, float opacity) {
+        int w = base.width();
+        int h = base.height();
+        if (normalised01.width() != w || normalised01.height() != h) {
+            throw new IllegalArgumentException("map " + normalised01 + " does not match image " + base);
+        }
+        if (!(opacity >= 0 && opacity <= 1)) {
+            throw new IllegalArgumentException("opacity must be in 0..1: " + opacity);
+        }
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int[] px = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+        float[] d = base.data();
+        float[] v = normalised01.values();
+        int plane = w * h;
+        boolean colour = base.channels() >= 3;
+        float keep = 1 - opacity;
+        for (int i = 0; i < plane; i++) {
+            float r = d[i];
+            float g = colour ? d[plane + i] : r;
+            float b = colour ? d[2 * plane + i] : r;
+            int heat = rgb(v[i]);
+            px[i] = blend(r, heat >> 16 & 0xff, keep, opacity) << 16
+                    | blend(g, heat >> 8 & 0xff, keep, opacity) << 8
+                    | blend(b, heat & 0xff, keep, opacity);
+        }
+        return img;
+    }
+
+    private static int blend(float base, int heat, float keep, float opacity) {
+        float c = base >= 0 ? Math.min(base, 255f) : 0f;
+        return Math.round(keep * c + opacity * heat);
+    }
+
+    /** 8-bit grey mask (TYPE_BYTE_GRAY): 255 where {@code map >= threshold}, else 0. */
+    public static BufferedImage maskImage(AnomalyMap map, float threshold) {
+        BufferedImage img = new BufferedImage(map.width(), map.height(), BufferedImage.TYPE_BYTE_GRAY);
+        byte[] px = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        float[] v = map.values();
+        for (int i = 0; i < px.length; i++) {
+            px[i] = v[i] >= threshold ? (byte) 255 : 0;
+        }
+        return img;
+    }
+}
