@@ -43,8 +43,11 @@ import org.anomalyj.img.FloatImage;
  */
 public final class FilterBankBackbone implements FeatureExtractor {
 
+    /** Descriptor name and backbone spec of the built-in extractor. */
     public static final String NAME = "builtin";
+    /** The stride-4 layer. */
     public static final String FINE = "fb_s4";
+    /** The stride-8 layer. */
     public static final String COARSE = "fb_s8";
 
     // Measured on 20 training images (KolektorSDD, Magnetic Tile) resized to 256x256, before gains:
@@ -232,6 +235,18 @@ public final class FilterBankBackbone implements FeatureExtractor {
             maps.add(new FeatureMap(l.name, l.stride, l.channels(), h / l.stride, w / l.stride, outs[i]));
         }
         return maps;
+    }
+
+    /**
+     * Images in parallel when threads != 1 (grey images cannot use the per-channel split);
+     * results are identical to one-by-one extraction and in input order.
+     */
+    @Override
+    public List<List<FeatureMap>> extractBatch(List<FloatImage> images) {
+        if (!parallel || images.size() < 2) {
+            return FeatureExtractor.super.extractBatch(images);
+        }
+        return images.parallelStream().map(this::extract).collect(java.util.stream.Collectors.toList());
     }
 
     /**

@@ -106,6 +106,35 @@ public class FilterBankBackboneTest {
     }
 
     @Test
+    public void tinyImagesWorkThanksToMirroredBorders() {
+        try (FilterBankBackbone fb = new FilterBankBackbone(null, 1)) {
+            List<FeatureMap> maps = fb.extract(texture(8, 7));
+            assertEquals(2, maps.get(0).width());
+            assertEquals(1, maps.get(1).width());
+            for (FeatureMap m : maps) {
+                for (float v : m.data()) {
+                    assertTrue(Float.isFinite(v));
+                }
+            }
+        }
+    }
+
+    @Test
+    public void batchEqualsSingleExtraction() {
+        FloatImage a = texture(64, 8);
+        FloatImage b = texture(64, 9);
+        try (FilterBankBackbone fb = new FilterBankBackbone(null, 0)) {
+            List<List<FeatureMap>> batch = fb.extractBatch(Arrays.asList(a, b, a));
+            assertEquals(3, batch.size());
+            for (int l = 0; l < 2; l++) {
+                assertArrayEquals(fb.extract(a).get(l).data(), batch.get(0).get(l).data(), 0f);
+                assertArrayEquals(fb.extract(b).get(l).data(), batch.get(1).get(l).data(), 0f);
+                assertArrayEquals(fb.extract(a).get(l).data(), batch.get(2).get(l).data(), 0f);
+            }
+        }
+    }
+
+    @Test
     public void sizeNotDivisibleByTheStrideIsAClearError() {
         try (FilterBankBackbone fb = new FilterBankBackbone(null, 1)) {
             fb.extract(texture(100, 3));
