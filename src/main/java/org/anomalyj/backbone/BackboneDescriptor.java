@@ -22,6 +22,7 @@ public final class BackboneDescriptor {
     /** One named output of the network. */
     public static final class Output {
         public final String name;
+        /** Input pixels per output cell; 0 for a non-spatial output (e.g. logits). */
         public final int stride;
         public final int channels;
 
@@ -140,12 +141,16 @@ public final class BackboneDescriptor {
         }
         List<Output> candidates = new ArrayList<>();
         for (Output o : outputs) {
-            if (o.stride <= 16) {
+            if (o.stride > 0 && o.stride <= 16) {
                 candidates.add(o);
             }
         }
         if (candidates.isEmpty()) {
-            candidates.addAll(outputs);
+            for (Output o : outputs) {
+                if (o.stride > 0) {
+                    candidates.add(o);
+                }
+            }
         }
         candidates.sort((a, b) -> Integer.compare(a.stride, b.stride));
         List<String> out = new ArrayList<>();
@@ -222,7 +227,11 @@ public final class BackboneDescriptor {
             List<Output> outputs = new ArrayList<>();
             for (JsonElement e : o.getAsJsonArray("outputs")) {
                 JsonObject j = e.getAsJsonObject();
-                outputs.add(new Output(requireString(j, "name", source), j.get("stride").getAsInt(),
+                // A non-spatial output (e.g. classifier logits) has "stride": null; it is kept
+                // with stride 0 so the file still parses, and is never picked as a default layer.
+                JsonElement stride = j.get("stride");
+                int strideValue = stride == null || stride.isJsonNull() ? 0 : stride.getAsInt();
+                outputs.add(new Output(requireString(j, "name", source), strideValue,
                         j.get("channels").getAsInt()));
             }
             List<String> defaults = new ArrayList<>();
