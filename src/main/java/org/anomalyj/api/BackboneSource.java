@@ -13,7 +13,7 @@ final class BackboneSource {
 
     static FeatureExtractor open(BackboneDescriptor d, byte[] onnx, List<String> layers, int threads, String source) {
         if (onnx == null) {
-            return new FilterBankBackbone(layers);
+            return new FilterBankBackbone(layers, threads);
         }
         return OnnxBackbone.fromBytes(onnx, d, layers, threads, source);
     }

@@ -54,7 +54,7 @@ public final class DetectionWriter {
         String stem = stem(input);
         if (images) {
             AnomalyMap normalized = Evaluator.normalize(d.map(), calibration);
-            MapFiles.writeTiff32(d.map(), target(stem + "_anomaly.tif"));
+            MapFiles.writeTiff(d.map(), target(stem + "_anomaly.tif"));
             MapFiles.writePng(Heatmap.overlay(image, normalized, 0.4f), target(stem + "_overlay.png"));
             MapFiles.writePng(Heatmap.maskImage(d.map(), (float) calibration.pixelThreshold()), target(stem + "_mask.png"));
         }

@@ -14,7 +14,7 @@ import org.anomalyj.data.ImageReader;
 import org.anomalyj.data.Sample;
 import org.anomalyj.img.FloatImage;
 import org.anomalyj.img.Resize;
-import org.anomalyj.metrics.Auroc;
+import org.anomalyj.metrics.Roc;
 import org.anomalyj.metrics.Curve;
 import org.anomalyj.metrics.F1;
 import org.anomalyj.metrics.PixelMetrics;
@@ -91,7 +91,7 @@ public final class Evaluator {
             r.method = bundle.method();
             r.backbone = bundle.backbone().name();
             r.inputSize = size;
-            r.imageAuroc = Auroc.compute(scores, labels);
+            r.imageAuroc = Roc.auroc(scores, labels);
             if (anyMask) {
                 r.pixelAuroc = pixels.auroc();
                 r.aupro = pixels.aupro(PRO_MAX_FPR);
@@ -120,7 +120,7 @@ public final class Evaluator {
             Files.createDirectories(dir);
             String prefix = category.name() + "_" + r.method + "_";
             List<NamedCurve> roc = new ArrayList<>();
-            roc.add(new NamedCurve(String.format("image ROC (AUROC %.3f)", r.imageAuroc), Auroc.curve(scores, labels)));
+            roc.add(new NamedCurve(String.format("image ROC (AUROC %.3f)", r.imageAuroc), Roc.curve(scores, labels)));
             if (pixels != null) {
                 roc.add(new NamedCurve(String.format("pixel ROC (AUROC %.3f)", r.pixelAuroc), pixels.rocCurve()));
             }

@@ -141,7 +141,12 @@ public final class ModelBundle {
     }
 
     public static ModelBundle load(Path file) {
-        BundleReader r = BundleReader.open(file);
+        try (BundleReader r = BundleReader.open(file)) {
+            return read(r, file);
+        }
+    }
+
+    private static ModelBundle read(BundleReader r, Path file) {
         String where = "Model bundle " + file;
         JsonObject m;
         try {
