@@ -1,0 +1,82 @@
+package org.anomalyj.model.padim;
+
+import com.google.gson.JsonObject;
+import org.anomalyj.AnomalyJException;
+
+/**
+ * PaDiM settings. {@code numFeatures} (d) is the memory and speed knob: the model holds P x d x d
+ * float inverse covariances (P = positions of the embedding), e.g. 64 x 64 positions with d = 100
+ * take 164 MB, d = 550 take 5 GB. Use ~100 for ResNet18-size backbones.
+ */
+public final class PadimConfig {
+    private final int numFeatures;
+    private final long seed;
+    private final double epsilon;
+
+    /** numFeatures 100, seed 42, epsilon 0.01. */
+    public PadimConfig() {
+        this(100, 42, 0.01);
+    }
+
+    public PadimConfig(int numFeatures, long seed, double epsilon) {
+        if (numFeatures < 1 || !(epsilon >= 0)) {
+            throw new AnomalyJException("PaDiM settings out of range (num_features " + numFeatures + ", epsilon "
+                    + epsilon + "); use num_features >= 1 and epsilon >= 0.");
+        }
+        this.numFeatures = numFeatures;
+        this.seed = seed;
+        this.epsilon = epsilon;
+    }
+
+    /** Randomly selected channels d (capped at the embedding's channels). */
+    public int numFeatures() {
+        return numFeatures;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** Added to the covariance diagonal (regularisation). */
+    public double epsilon() {
+        return epsilon;
+    }
+
+    public PadimConfig withNumFeatures(int v) {
+        return new PadimConfig(v, seed, epsilon);
+    }
+
+    public PadimConfig withSeed(long v) {
+        return new PadimConfig(numFeatures, v, epsilon);
+    }
+
+    public PadimConfig withEpsilon(double v) {
+        return new PadimConfig(numFeatures, seed, v);
+    }
+
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("num_features", numFeatures);
+        o.addProperty("seed", seed);
+        o.addProperty("epsilon", epsilon);
+        return o;
+    }
+
+    /** Reads the keys of {@link #toJson()}; missing keys keep their defaults. */
+    public static PadimConfig fromJson(JsonObject o) {
+        PadimConfig d = new PadimConfig();
+        if (o == null) {
+            return d;
+        }
+        try {
+            return new PadimConfig(o.has("num_features") ? o.get("num_features").getAsInt() : d.numFeatures,
+                    o.has("seed") ? o.get("seed").getAsLong() : d.seed,
+                    o.has("epsilon") ? o.get("epsilon").getAsDouble() : d.epsilon);
+        } catch (AnomalyJException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new AnomalyJException("PaDiM settings " + o + " are malformed (" + e.getMessage()
+                    + "); use numbers for every value.", e);
+        }
+    }
+}

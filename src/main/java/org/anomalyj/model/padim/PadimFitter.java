@@ -1,0 +1,107 @@
+package org.anomalyj.model.padim;
+
+import com.google.gson.JsonArray;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.anomalyj.AnomalyJException;
+import org.anomalyj.Progress;
+import org.anomalyj.backbone.FeatureMap;
+import org.anomalyj.model.FeatureAggregator;
+import org.anomalyj.model.ModelFitter;
+import org.anomalyj.model.PatchEmbedding;
+
+/**
+ * Fits PaDiM: layers aggregated without pooling (nearest upsampling, as anomalib), a seeded random
+ * subset of d channels (sorted), and per position a Gaussian estimated in one streaming pass;
+ * the fit adds epsilon * I and inverts each covariance by Cholesky (parallel over positions).
+ * Not thread-safe.
+ */
+public final class PadimFitter implements ModelFitter {
+    private final PadimConfig config;
+    private final FeatureAggregator aggregator = FeatureAggregator.padim();
+    private JsonArray layers;
+    private int[] channels;
+    private int height;
+    private int width;
+    private Gaussians gaussians;
+
+    public PadimFitter(PadimConfig config) {
+        this.config = config;
+    }
+
+    /** Sorted random subset of min(d, total) channel indices, from the seed (recorded with the model). */
+    static int[] selectChannels(int total, int d, long seed) {
+        int[] all = new int[total];
+        for (int i = 0; i < total; i++) {
+            all[i] = i;
+        }
+        Random random = new Random(seed);
+        for (int i = total - 1; i > 0; i--) { // Fisher-Yates
+            int j = random.nextInt(i + 1);
+            int t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+        }
+        int[] out = Arrays.copyOf(all, Math.min(d, total));
+        Arrays.sort(out);
+        return out;
+    }
+
+    @Override
+    public void add(List<FeatureMap> features) {
+        if (layers == null) {
+            layers = FeatureAggregator.describeLayers(features);
+        } else {
+            FeatureAggregator.checkLayers(layers, features, PadimModel.METHOD);
+        }
+        PatchEmbedding e = aggregator.aggregate(features);
+        if (gaussians == null) {
+            height = e.height();
+            width = e.width();
+            channels = selectChannels(e.dim(), config.numFeatures(), config.seed());
+            gaussians = new Gaussians(e.positions(), channels.length);
+        } else if (e.height() != height || e.width() != width) {
+            throw new AnomalyJException("PaDiM needs every training image at the same feature size, got " + e.width()
+                    + "x" + e.height() + " after " + width + "x" + height + "; resize the images to one size.");
+        }
+        gaussians.add(PadimModel.select(e, channels));
+    }
+
+    @Override
+    public int count() {
+        return gaussians == null ? 0 : gaussians.count();
+    }
+
+    @Override
+    public PadimModel fit(Progress progress) {
+        if (count() < 2) {
+            throw new AnomalyJException("PaDiM needs at least 2 normal training images to estimate covariances, got "
+                    + count() + "; add more training images.");
+        }
+        int positions = height * width;
+        int d = channels.length;
+        float[] inv = new float[Math.multiplyExact(positions, d * d)];
+        AtomicInteger done = new AtomicInteger();
+        IntStream.range(0, positions).parallel().forEach(p -> {
+            progress.checkCancelled();
+            double[] s;
+            try {
+                s = Mahalanobis.invert(gaussians.covariance(p, config.epsilon()), d);
+            } catch (IllegalArgumentException e) {
+                throw new AnomalyJException("PaDiM covariance at position " + p + " is singular; use epsilon > 0.");
+            }
+            for (int i = 0; i < d * d; i++) {
+                inv[p * d * d + i] = (float) s[i];
+            }
+            int n = done.incrementAndGet();
+            if (n % 256 == 0) {
+                progress.update("covariance inverses", n, positions);
+            }
+        });
+        progress.update("covariance inverses", positions, positions);
+        return new PadimModel(config, layers, height, width, channels, gaussians.mean(), inv, count());
+    }
+}

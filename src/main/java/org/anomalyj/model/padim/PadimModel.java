@@ -1,0 +1,170 @@
+package org.anomalyj.model.padim;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.stream.IntStream;
+import org.anomalyj.AnomalyJException;
+import org.anomalyj.backbone.FeatureMap;
+import org.anomalyj.io.ArrayStore;
+import org.anomalyj.io.NpyArray;
+import org.anomalyj.model.AnomalyModel;
+import org.anomalyj.model.FeatureAggregator;
+import org.anomalyj.model.PatchEmbedding;
+import org.anomalyj.model.PatchScores;
+
+/**
+ * A fitted PaDiM model: per position the Mahalanobis distance (square root) of the selected
+ * channels to that position's Gaussian. No image score of its own: the pipeline takes the maximum
+ * of the smoothed map. Thread-safe.
+ */
+public final class PadimModel implements AnomalyModel {
+    public static final String METHOD = "padim";
+    static final String CHANNELS = "channel_index";
+    static final String MEAN = "mean";
+    static final String INV = "inv_covariance";
+
+    private final PadimConfig config;
+    private final JsonArray layers;
+    private final int height;
+    private final int width;
+    private final int[] channels;
+    private final float[] mean;
+    private final float[] inverse;
+    private final int trainingImages;
+
+    PadimModel(PadimConfig config, JsonArray layers, int height, int width, int[] channels, float[] mean,
+            float[] inverse, int trainingImages) {
+        this.config = config;
+        this.layers = layers;
+        this.height = height;
+        this.width = width;
+        this.channels = channels;
+        this.mean = mean;
+        this.inverse = inverse;
+        this.trainingImages = trainingImages;
+    }
+
+    @Override
+    public String method() {
+        return METHOD;
+    }
+
+    /** Selected channel indices (sorted); shared. */
+    public int[] channels() {
+        return channels;
+    }
+
+    /** Means {@code [P, d]}; shared. */
+    public float[] mean() {
+        return mean;
+    }
+
+    /** Inverse covariances {@code [P, d, d]}; shared. */
+    public float[] inverseCovariance() {
+        return inverse;
+    }
+
+    /** The embedding's selected channels, position-major {@code [P, d]}. */
+    static float[] select(PatchEmbedding e, int[] channels) {
+        int d = channels.length;
+        float[] out = new float[e.positions() * d];
+        float[] x = e.data();
+        int dim = e.dim();
+        for (int p = 0; p < e.positions(); p++) {
+            for (int i = 0; i < d; i++) {
+                out[p * d + i] = x[p * dim + channels[i]];
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public PatchScores score(List<FeatureMap> features) {
+        FeatureAggregator.checkLayers(layers, features, METHOD);
+        PatchEmbedding e = FeatureAggregator.padim().aggregate(features);
+        if (e.height() != height || e.width() != width) {
+            throw new AnomalyJException("The PaDiM model was fitted on " + width + "x" + height + " feature maps but got "
+                    + e.width() + "x" + e.height() + "; use the input size the model was trained with.");
+        }
+        int d = channels.length;
+        float[] x = select(e, channels);
+        float[] scores = new float[height * width];
+        int chunk = 64;
+        IntStream.range(0, (scores.length + chunk - 1) / chunk).parallel().forEach(b -> {
+            double[] diff = new double[d];
+            for (int p = b * chunk; p < Math.min(scores.length, (b + 1) * chunk); p++) {
+                scores[p] = Mahalanobis.distance(x, p * d, mean, p * d, inverse, (long) p * d * d, d, diff);
+            }
+        });
+        return new PatchScores(width, height, scores, OptionalDouble.empty());
+    }
+
+    @Override
+    public JsonObject parameters() {
+        JsonObject o = new JsonObject();
+        o.addProperty("method", METHOD);
+        o.add("config", config.toJson());
+        o.add("aggregation", FeatureAggregator.padim().parameters());
+        o.add("layers", layers.deepCopy());
+        o.addProperty("height", height);
+        o.addProperty("width", width);
+        o.addProperty("num_features", channels.length);
+        o.addProperty("training_images", trainingImages);
+        return o;
+    }
+
+    @Override
+    public void writeArrays(ArrayStore store) {
+        int d = channels.length;
+        store.put(CHANNELS, NpyArray.ofInts(channels, d));
+        store.put(MEAN, NpyArray.ofFloats(mean, height * width, d));
+        store.put(INV, NpyArray.ofFloats(inverse, height * width, d, d));
+    }
+
+    /**
+     * Rebuilds a model from its {@link #parameters()} and arrays.
+     * @throws AnomalyJException when parameters or arrays are missing or their shapes disagree
+     */
+    public static PadimModel read(JsonObject parameters, ArrayStore store) {
+        PadimConfig config;
+        JsonArray layers;
+        int height;
+        int width;
+        int d;
+        int images;
+        try {
+            config = PadimConfig.fromJson(parameters.getAsJsonObject("config"));
+            layers = parameters.getAsJsonArray("layers");
+            height = parameters.get("height").getAsInt();
+            width = parameters.get("width").getAsInt();
+            d = parameters.get("num_features").getAsInt();
+            images = parameters.has("training_images") ? parameters.get("training_images").getAsInt() : 0;
+        } catch (AnomalyJException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new AnomalyJException("The PaDiM parameters in model.json are incomplete or malformed (" + e
+                    + "); retrain the model or restore model.json.", e);
+        }
+        if (layers == null || height < 1 || width < 1 || d < 1) {
+            throw new AnomalyJException("The PaDiM parameters in model.json lack layers, height, width or "
+                    + "num_features; retrain the model or restore model.json.");
+        }
+        int p = height * width;
+        NpyArray ch = expect(store.get(CHANNELS), CHANNELS, false, d);
+        NpyArray mean = expect(store.get(MEAN), MEAN, true, p, d);
+        NpyArray inv = expect(store.get(INV), INV, true, p, d, d);
+        return new PadimModel(config, layers, height, width, ch.ints(), mean.floats(), inv.floats(), images);
+    }
+
+    private static NpyArray expect(NpyArray a, String name, boolean isFloat, int... shape) {
+        if (a.isFloat() != isFloat || !Arrays.equals(a.shape(), shape)) {
+            throw new AnomalyJException(name + ".npy has shape " + Arrays.toString(a.shape()) + " " + a.dtype()
+                    + " but model.json expects " + (isFloat ? "float32 " : "int32 ") + Arrays.toString(shape)
+                    + "; the bundle is inconsistent, retrain the model.");
+        }
+        return a;
+    }
+}

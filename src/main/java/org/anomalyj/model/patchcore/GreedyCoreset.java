@@ -1,0 +1,391 @@
+package org.anomalyj.model.patchcore;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.anomalyj.Progress;
+
+/**
+ * Greedy k-center coreset selection as anomalib's {@code KCenterGreedy}: project the points with a
+ * seeded Gaussian random projection, start from a seeded random point, keep every point's squared
+ * distance to the nearest selected center, and repeatedly select the farthest point (ties: lowest
+ * index, as {@code argmax}). The random start point only seeds the distances; it is not itself
+ * selected (as in anomalib).
+ *
+ * <p>Exact but fast. The naive update compares every point with every new center (N*M*d, and a
+ * full pass over the projected data per iteration). Here every point remembers the center it is
+ * closest to, and points are grouped in clusters by that center. When a new center c arrives, a
+ * point x of cluster j with distance r to c_j can only get closer to c if
+ * {@code |c - c_j| < 2r} (triangle inequality); so whole clusters with {@code |c - c_j| >= 2 max r}
+ * are skipped, and inside a scanned cluster single points are skipped by the same test. The tests
+ * use a small relative safety margin, so a skipped point's computed distance could never have
+ * replaced its current one: the selection is identical to the naive algorithm's, bit for bit (the
+ * point-to-center distances are computed with the same sequential float sums).
+ */
+public final class GreedyCoreset {
+
+    /** Relative slack on the pruning bound: far above float rounding of the distance sums. */
+    private static final float MARGIN = 1e-3f;
+    /** Below this many points to examine, one thread does it (fork/join costs more). */
+    private static final int PARALLEL_THRESHOLD = 16384;
+
+    private GreedyCoreset() {
+    }
+
+    /** Coreset size for N points: max(1, round(ratio * N)), at most N. */
+    public static int coresetSize(long n, double ratio) {
+        return (int) Math.min(n, Math.max(1L, Math.round(ratio * n)));
+    }
+
+    /**
+     * Gaussian random projection matrix ({@code dimIn x dimOut}, row-major), entries N(0, 1/dimOut)
+     * drawn in order from {@code random} (so distances are preserved in expectation).
+     */
+    public static float[][] projectionMatrix(int dimIn, int dimOut, Random random) {
+        float[][] r = new float[dimIn][dimOut];
+        double s = 1.0 / Math.sqrt(dimOut);
+        for (int i = 0; i < dimIn; i++) {
+            for (int j = 0; j < dimOut; j++) {
+                r[i][j] = (float) (random.nextGaussian() * s);
+            }
+        }
+        return r;
+    }
+
+    /**
+     * Projects points given as chunks (each {@code n_i x dimIn}, row-major) to one row-major array
+     * {@code N x dimOut}. Parallel over chunks; the inner loop is element-wise over the output
+     * dimensions and handles four points per pass over the matrix.
+     */
+    public static float[] project(List<float[]> chunks, int dimIn, float[][] matrix, int dimOut) {
+        int[] start = new int[chunks.size() + 1];
+        for (int i = 0; i < chunks.size(); i++) {
+            start[i + 1] = Math.addExact(start[i], chunks.get(i).length / dimIn);
+        }
+        float[] out = new float[Math.multiplyExact(start[chunks.size()], dimOut)];
+        IntStream.range(0, chunks.size()).parallel().forEach(ci -> {
+            float[] x = chunks.get(ci);
+            int n = x.length / dimIn;
+            float[] acc0 = new float[dimOut];
+            float[] acc1 = new float[dimOut];
+            float[] acc2 = new float[dimOut];
+            float[] acc3 = new float[dimOut];
+            for (int i = 0; i < n; i += 4) {
+                int p0 = i * dimIn;
+                int p1 = Math.min(i + 1, n - 1) * dimIn;
+                int p2 = Math.min(i + 2, n - 1) * dimIn;
+                int p3 = Math.min(i + 3, n - 1) * dimIn;
+                Arrays.fill(acc0, 0f);
+                Arrays.fill(acc1, 0f);
+                Arrays.fill(acc2, 0f);
+                Arrays.fill(acc3, 0f);
+                for (int k = 0; k < dimIn; k++) {
+                    axpy4(acc0, acc1, acc2, acc3, matrix[k], x[p0 + k], x[p1 + k], x[p2 + k], x[p3 + k]);
+                }
+                int o = (start[ci] + i) * dimOut;
+                int rows = Math.min(4, n - i);
+                System.arraycopy(acc0, 0, out, o, dimOut);
+                if (rows > 1) {
+                    System.arraycopy(acc1, 0, out, o + dimOut, dimOut);
+                }
+                if (rows > 2) {
+                    System.arraycopy(acc2, 0, out, o + 2 * dimOut, dimOut);
+                }
+                if (rows > 3) {
+                    System.arraycopy(acc3, 0, out, o + 3 * dimOut, dimOut);
+                }
+            }
+        });
+        return out;
+    }
+
+    /** acc_i += a_i * b for four rows: the loop shape C2 vectorises (one loaded array, no offsets). */
+    private static void axpy4(float[] acc0, float[] acc1, float[] acc2, float[] acc3, float[] b, float a0,
+            float a1, float a2, float a3) {
+        for (int j = 0; j < b.length; j++) {
+            float v = b[j];
+            acc0[j] += a0 * v;
+            acc1[j] += a1 * v;
+            acc2[j] += a2 * v;
+            acc3[j] += a3 * v;
+        }
+    }
+
+    /** Squared distance with a sequential float sum over dimensions (the reference arithmetic). */
+    static float squaredDistance(float[] points, int p, float[] c, int d) {
+        float s = 0f;
+        for (int k = 0; k < d; k++) {
+            float t = points[p + k] - c[k];
+            s += t * t;
+        }
+        return s;
+    }
+
+    /**
+     * Selects {@code size} point indices from {@code points} ({@code n x d}, row-major) by greedy
+     * k-center starting from {@code start}.
+     * Reports {@code progress.update("coreset", i, size)} and honours cancellation.
+     */
+    public static int[] select(float[] points, int n, int d, int size, int start, Progress progress) {
+        if (size < 1 || size > n) {
+            throw new IllegalArgumentException("coreset size " + size + " not in 1.." + n);
+        }
+        return new Selection(points, n, d, size).run(start, progress);
+    }
+
+    /** The mutable state of one selection run. */
+    private static final class Selection {
+        final float[] points;
+        final int n;
+        final int d;
+        final int size;
+        final int capacity;
+        final float[] minDist;
+        /** Centers' projected coordinates, one array per dimension: center-center distances vectorise. */
+        final float[][] centers;
+        final float[] centerCenter;
+        int[][] members;
+        int[] count;
+        float[] radius;
+        int[] farthest;
+        /** Per cluster: how many members moved to the newest center in this iteration. */
+        final int[] movedCount;
+
+        Selection(float[] points, int n, int d, int size) {
+            this.points = points;
+            this.n = n;
+            this.d = d;
+            this.size = size;
+            this.capacity = size + 1;
+            this.minDist = new float[n];
+            this.centers = new float[d][capacity];
+            this.centerCenter = new float[capacity];
+            this.members = new int[capacity][];
+            this.count = new int[capacity];
+            this.radius = new float[capacity];
+            this.farthest = new int[capacity];
+            this.movedCount = new int[capacity];
+        }
+
+        int[] run(int start, Progress progress) {
+            // center 0: the random start point; every point belongs to it
+            float[] c = new float[d];
+            setCenter(0, start, c);
+            int[] all = new int[n];
+            for (int i = 0; i < n; i++) {
+                all[i] = i;
+            }
+            members[0] = all;
+            count[0] = n;
+            IntStream.range(0, (n + 4095) / 4096).parallel().forEach(b -> {
+                int lo = b * 4096;
+                int hi = Math.min(n, lo + 4096);
+                for (int i = lo; i < hi; i++) {
+                    minDist[i] = squaredDistance(points, i * d, c, d);
+                }
+            });
+            updateExtent(0);
+
+            int[] selected = new int[size];
+            int[] candidates = new int[capacity];
+            int reportEvery = Math.max(1, size / 200);
+            for (int t = 0; t < size; t++) {
+                if ((t & 63) == 0) {
+                    progress.checkCancelled();
+                }
+                if (t % reportEvery == 0) {
+                    progress.update("coreset", t, size);
+                }
+                int clusters = t + 1;
+                int best = 0;
+                for (int j = 1; j < clusters; j++) {
+                    if (radius[j] > radius[best] || (radius[j] == radius[best] && farthest[j] < farthest[best])) {
+                        best = j;
+                    }
+                }
+                int next = farthest[best];
+                selected[t] = next;
+                int id = t + 1;
+                setCenter(id, next, c);
+                distancesToCenters(id, c);
+
+                int nc = 0;
+                long work = 0;
+                for (int j = 0; j < clusters; j++) {
+                    float r2 = radius[j];
+                    if (centerCenter[j] <= 4f * r2 * (1f + MARGIN)) {
+                        candidates[nc++] = j;
+                        work += count[j];
+                    }
+                }
+                final int ncf = nc;
+                if (work >= PARALLEL_THRESHOLD && nc > 1) {
+                    IntStream.range(0, ncf).parallel().forEach(q -> scan(candidates[q], c));
+                } else {
+                    for (int q = 0; q < nc; q++) {
+                        scan(candidates[q], c);
+                    }
+                }
+                // movers sit after each scanned cluster's new count: gather them into the new cluster
+                int moved = 0;
+                for (int q = 0; q < nc; q++) {
+                    moved += movedCount[candidates[q]];
+                }
+                int[] mine = new int[Math.max(1, moved)];
+                int m = 0;
+                for (int q = 0; q < nc; q++) {
+                    int j = candidates[q];
+                    System.arraycopy(members[j], count[j], mine, m, movedCount[j]);
+                    m += movedCount[j];
+                    movedCount[j] = 0;
+                    if (count[j] * 4 < members[j].length && members[j].length > 64) {
+                        members[j] = Arrays.copyOf(members[j], count[j]);
+                    }
+                }
+                members[id] = mine;
+                count[id] = moved;
+                updateExtent(id);
+            }
+            progress.update("coreset", size, size);
+            return selected;
+        }
+
+
+        private void setCenter(int id, int point, float[] c) {
+            System.arraycopy(points, point * d, c, 0, d);
+            for (int k = 0; k < d; k++) {
+                centers[k][id] = c[k];
+            }
+        }
+
+        /** Squared distances from new center c to centers 0..id-1, element-wise over centers. */
+        private void distancesToCenters(int id, float[] c) {
+            Arrays.fill(centerCenter, 0, id, 0f);
+            for (int k = 0; k < d; k++) {
+                accumulateSquares(centerCenter, centers[k], c[k], id);
+            }
+        }
+
+        private static void accumulateSquares(float[] acc, float[] row, float v, int n) {
+            for (int j = 0; j < n; j++) {
+                float t = row[j] - v;
+                acc[j] += t * t;
+            }
+        }
+
+        /**
+         * Updates the points of cluster j against new center c; points that get closer move to the
+         * end of the member array (after the new count), the cluster's radius is recomputed.
+         */
+        private void scan(int j, float[] c) {
+            int[] mem = members[j];
+            int cnt = count[j];
+            float bound = centerCenter[j] / (4f * (1f + MARGIN));
+            int movedHere = 0;
+            // positions (in mem) of points that pass the bound, evaluated eight at a time so the
+            // eight sequential sums run as independent chains (a single sum is latency-bound)
+            int[] pending = new int[8];
+            int np = 0;
+            for (int q = 0; q <= cnt; q++) {
+                if (q < cnt && minDist[mem[q]] >= bound) {
+                    pending[np++] = q;
+                }
+                if (np == 8 || (q == cnt && np > 0)) {
+                    movedHere += update(mem, pending, np, c);
+                    np = 0;
+                }
+            }
+            if (movedHere > 0) {
+                // in-place partition: stayers to the front, movers (marked negative) to the back;
+                // order inside either group does not matter (ties are broken by point index)
+                int lo = 0;
+                int hi = cnt - 1;
+                while (true) {
+                    while (lo <= hi && mem[lo] >= 0) {
+                        lo++;
+                    }
+                    while (lo <= hi && mem[hi] < 0) {
+                        mem[hi] = ~mem[hi];
+                        hi--;
+                    }
+                    if (lo >= hi) {
+                        break;
+                    }
+                    int t = mem[lo];
+                    mem[lo++] = mem[hi];
+                    mem[hi--] = ~t;
+                }
+            }
+            count[j] = cnt - movedHere;
+            movedCount[j] = movedHere;
+            updateExtent(j);
+        }
+
+        /**
+         * Distances of up to eight points (mem[pending[i]]) to c with the reference arithmetic;
+         * closer points get their new distance and are marked as movers (~index).
+         */
+        private int update(int[] mem, int[] pending, int np, float[] c) {
+            int p0 = mem[pending[0]] * d;
+            int p1 = mem[pending[Math.min(1, np - 1)]] * d;
+            int p2 = mem[pending[Math.min(2, np - 1)]] * d;
+            int p3 = mem[pending[Math.min(3, np - 1)]] * d;
+            int p4 = mem[pending[Math.min(4, np - 1)]] * d;
+            int p5 = mem[pending[Math.min(5, np - 1)]] * d;
+            int p6 = mem[pending[Math.min(6, np - 1)]] * d;
+            int p7 = mem[pending[Math.min(7, np - 1)]] * d;
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+            float[] x = points;
+            for (int k = 0; k < d; k++) {
+                float ck = c[k];
+                float t0 = x[p0 + k] - ck;
+                float t1 = x[p1 + k] - ck;
+                float t2 = x[p2 + k] - ck;
+                float t3 = x[p3 + k] - ck;
+                float t4 = x[p4 + k] - ck;
+                float t5 = x[p5 + k] - ck;
+                float t6 = x[p6 + k] - ck;
+                float t7 = x[p7 + k] - ck;
+                s0 += t0 * t0;
+                s1 += t1 * t1;
+                s2 += t2 * t2;
+                s3 += t3 * t3;
+                s4 += t4 * t4;
+                s5 += t5 * t5;
+                s6 += t6 * t6;
+                s7 += t7 * t7;
+            }
+            float[] sums = {s0, s1, s2, s3, s4, s5, s6, s7};
+            int moved = 0;
+            for (int i = 0; i < np; i++) {
+                int q = pending[i];
+                int idx = mem[q];
+                if (sums[i] < minDist[idx]) {
+                    minDist[idx] = sums[i];
+                    mem[q] = ~idx; // mark as mover
+                    moved++;
+                }
+            }
+            return moved;
+        }
+
+        /** Radius (largest squared distance) and its point (lowest index on ties) of cluster j. */
+        private void updateExtent(int j) {
+            int[] mem = members[j];
+            int cnt = count[j];
+            float r = -1f;
+            int f = Integer.MAX_VALUE;
+            for (int q = 0; q < cnt; q++) {
+                int i = mem[q];
+                float v = minDist[i];
+                if (v > r || (v == r && i < f)) {
+                    r = v;
+                    f = i;
+                }
+            }
+            radius[j] = cnt == 0 ? -1f : r;
+            farthest[j] = f;
+        }
+    }
+}

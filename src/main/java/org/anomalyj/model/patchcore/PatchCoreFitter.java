@@ -1,0 +1,105 @@
+package org.anomalyj.model.patchcore;
+
+import com.google.gson.JsonArray;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.anomalyj.AnomalyJException;
+import org.anomalyj.Progress;
+import org.anomalyj.backbone.FeatureMap;
+import org.anomalyj.model.FeatureAggregator;
+import org.anomalyj.model.ModelFitter;
+import org.anomalyj.model.PatchEmbedding;
+
+/**
+ * Fits PatchCore: collects every training patch's embedding (one array per image, so no single
+ * array needs more than 2^31 values), then selects a greedy k-center coreset on a seeded random
+ * projection and keeps the selected full-dimensional embeddings as the memory bank.
+ * Not thread-safe.
+ */
+public final class PatchCoreFitter implements ModelFitter {
+    private final PatchCoreConfig config;
+    private final FeatureAggregator aggregator;
+    private final List<float[]> chunks = new ArrayList<>();
+    private JsonArray layers;
+    private int dim;
+    private long patches;
+
+    public PatchCoreFitter(PatchCoreConfig config) {
+        this.config = config;
+        this.aggregator = FeatureAggregator.patchCore(config.maxChannelsPerLayer());
+    }
+
+    @Override
+    public void add(List<FeatureMap> features) {
+        if (layers == null) {
+            layers = FeatureAggregator.describeLayers(features);
+        } else {
+            FeatureAggregator.checkLayers(layers, features, PatchCoreModel.METHOD);
+        }
+        PatchEmbedding e = aggregator.aggregate(features);
+        dim = e.dim();
+        chunks.add(e.data());
+        patches += e.positions();
+    }
+
+    @Override
+    public int count() {
+        return chunks.size();
+    }
+
+    /** Patches collected so far. */
+    public long patchCount() {
+        return patches;
+    }
+
+    @Override
+    public PatchCoreModel fit(Progress progress) {
+        if (chunks.isEmpty()) {
+            throw new AnomalyJException("PatchCore got no training images; add at least one normal image.");
+        }
+        if (patches * config.projectionDim() > Integer.MAX_VALUE) {
+            throw new AnomalyJException("PatchCore has " + patches + " training patches, too many to project at once;"
+                    + " use fewer or smaller training images, or a lower projection_dim.");
+        }
+        int n = (int) patches;
+        int size = GreedyCoreset.coresetSize(n, config.coresetRatio());
+        Random random = new Random(config.seed());
+        progress.update("projection", 0, 1);
+        float[][] matrix = GreedyCoreset.projectionMatrix(dim, config.projectionDim(), random);
+        float[] projected = GreedyCoreset.project(chunks, dim, matrix, config.projectionDim());
+        progress.checkCancelled();
+        int start = random.nextInt(n);
+        int[] selected = GreedyCoreset.select(projected, n, config.projectionDim(), size, start, progress);
+        projected = null;
+        float[] bank = gather(selected);
+        progress.update("memory bank neighbours", 0, 1);
+        MemoryBank memory = new MemoryBank(bank, size, dim, config.numNeighbours(), null);
+        progress.update("memory bank neighbours", 1, 1);
+        return new PatchCoreModel(config, aggregator, layers, memory, patches);
+    }
+
+    /** The full-dimensional embeddings of the selected global patch indices, in selection order. */
+    private float[] gather(int[] selected) {
+        int[] start = new int[chunks.size() + 1];
+        for (int i = 0; i < chunks.size(); i++) {
+            start[i + 1] = start[i] + chunks.get(i).length / dim;
+        }
+        float[] out = new float[Math.multiplyExact(selected.length, dim)];
+        for (int s = 0; s < selected.length; s++) {
+            int g = selected[s];
+            int lo = 0;
+            int hi = chunks.size() - 1;
+            while (lo < hi) { // last chunk whose start <= g
+                int mid = (lo + hi + 1) >>> 1;
+                if (start[mid] <= g) {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            System.arraycopy(chunks.get(lo), (g - start[lo]) * dim, out, s * dim, dim);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,110 @@
+package org.anomalyj.model.patchcore;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.anomalyj.Progress;
+import org.junit.Test;
+
+public class GreedyCoresetTest {
+
+    /** anomalib's KCenterGreedy loop, written plainly: every point against every new center. */
+    static int[] naive(float[] x, int n, int d, int size, int start) {
+        float[] min = new float[n];
+        Arrays.fill(min, Float.POSITIVE_INFINITY);
+        int[] out = new int[size];
+        int center = start;
+        for (int t = 0; t < size; t++) {
+            for (int i = 0; i < n; i++) {
+                float s = 0f;
+                for (int k = 0; k < d; k++) {
+                    float diff = x[i * d + k] - x[center * d + k];
+                    s += diff * diff;
+                }
+                min[i] = Math.min(min[i], s);
+            }
+            int best = 0;
+            for (int i = 1; i < n; i++) {
+                if (min[i] > min[best]) {
+                    best = i;
+                }
+            }
+            out[t] = best;
+            min[best] = 0f;
+            center = best;
+        }
+        return out;
+    }
+
+    @Test
+    public void selectsExactlyTheNaiveIndices() {
+        Random r = new Random(5);
+        // clustered data (where pruning works) and plain Gaussian data (where it hardly does)
+        for (int variant = 0; variant < 2; variant++) {
+            int n = 3000;
+            int d = 16;
+            float[] x = new float[n * d];
+            for (int i = 0; i < n; i++) {
+                int cluster = variant == 0 ? r.nextInt(20) : 0;
+                for (int k = 0; k < d; k++) {
+                    x[i * d + k] = (float) ((variant == 0 ? 5 * Math.sin(cluster * 7 + k) : 0) + r.nextGaussian());
+                }
+            }
+            int size = 300;
+            int start = r.nextInt(n);
+            assertArrayEquals(naive(x, n, d, size, start), GreedyCoreset.select(x, n, d, size, start, Progress.NONE));
+        }
+    }
+
+    @Test
+    public void handlesDuplicatePointsLikeTheNaiveLoop() {
+        int n = 50;
+        int d = 3;
+        float[] x = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            x[i * d] = i % 5; // only five distinct points
+        }
+        assertArrayEquals(naive(x, n, d, 8, 7), GreedyCoreset.select(x, n, d, 8, 7, Progress.NONE));
+    }
+
+    @Test
+    public void coresetSizeRoundsAndIsAtLeastOne() {
+        assertEquals(1, GreedyCoreset.coresetSize(10, 0.01));
+        assertEquals(8, GreedyCoreset.coresetSize(819, 0.01));
+        assertEquals(8192, GreedyCoreset.coresetSize(819200, 0.01));
+    }
+
+    @Test
+    public void projectionMatchesDirectProduct() {
+        Random r = new Random(9);
+        int dimIn = 13;
+        int dimOut = 6;
+        List<float[]> chunks = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            float[] x = new float[(5 + c) * dimIn];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) r.nextGaussian();
+            }
+            chunks.add(x);
+        }
+        float[][] m = GreedyCoreset.projectionMatrix(dimIn, dimOut, new Random(1));
+        float[] p = GreedyCoreset.project(chunks, dimIn, m, dimOut);
+        int row = 0;
+        for (float[] x : chunks) {
+            for (int i = 0; i < x.length / dimIn; i++, row++) {
+                for (int j = 0; j < dimOut; j++) {
+                    double s = 0;
+                    for (int k = 0; k < dimIn; k++) {
+                        s += x[i * dimIn + k] * m[k][j];
+                    }
+                    assertEquals(s, p[row * dimOut + j], 1e-4);
+                }
+            }
+        }
+        assertEquals(row * dimOut, p.length);
+    }
+}
