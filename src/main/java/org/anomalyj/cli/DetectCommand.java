@@ -43,6 +43,7 @@ final class DetectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ModelBundle bundle = ModelBundle.load(model);
         List<Path> images;
         if (Files.isDirectory(input)) {
             images = Datasets.listImages(input);
@@ -54,7 +55,6 @@ final class DetectCommand implements Callable<Integer> {
         } else {
             throw new AnomalyJException("The input " + input + " does not exist; give an image file or a folder of images.");
         }
-        ModelBundle bundle = ModelBundle.load(model);
         Progress progress = new StderrProgress(System.err);
         DetectionWriter writer = new DetectionWriter(out, images, !csvOnly);
         int defective = 0;
