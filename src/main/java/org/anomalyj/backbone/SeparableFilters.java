@@ -1,5 +1,7 @@
 package org.anomalyj.backbone;
 
+import org.anomalyj.img.Borders;
+
 /**
  * Small separable-filter kernels and passes over flat row-major float planes, used by the
  * built-in filter bank. Borders are mirrored (..., 2, 1, | 0, 1, 2, ...) so that derivatives do
@@ -77,18 +79,6 @@ final class SeparableFilters {
         return Math.max(1, (int) Math.ceil(3.5 * sigma));
     }
 
-    /** Mirrors an index into 0..n-1 without repeating the edge sample; any integer is accepted. */
-    static int mirror(int i, int n) {
-        if (n == 1) {
-            return 0;
-        }
-        int period = 2 * (n - 1);
-        int m = i % period;
-        if (m < 0) {
-            m += period;
-        }
-        return m < n ? m : period - m;
-    }
 
     /**
      * Horizontal correlation of every row: out[y][x] = sum_t k[t] in[y][x + t - r].
@@ -99,7 +89,7 @@ final class SeparableFilters {
         for (int y = 0; y < h; y++) {
             int row = y * w;
             for (int i = -r; i < w + r; i++) {
-                line[i + r] = in[row + mirror(i, w)];
+                line[i + r] = in[row + Borders.reflect101(i, w)];
             }
             for (int x = 0; x < w; x++) {
                 out[row + x] = 0f;
@@ -123,7 +113,7 @@ final class SeparableFilters {
             }
             for (int t = 0; t < k.length; t++) {
                 float kt = k[t];
-                int src = mirror(y + t - r, h) * w;
+                int src = Borders.reflect101(y + t - r, h) * w;
                 for (int x = 0; x < w; x++) {
                     out[row + x] += kt * in[src + x];
                 }
@@ -145,7 +135,7 @@ final class SeparableFilters {
         for (int y = 0; y < h; y++) {
             int row = y * w;
             for (int i = -r; i < w + r; i++) {
-                line[i + r] = in[row + mirror(i, w)];
+                line[i + r] = in[row + Borders.reflect101(i, w)];
             }
             float c0 = sym[r];
             float c2 = sym2[r];
@@ -193,8 +183,8 @@ final class SeparableFilters {
                 }
             }
             for (int t = 1; t <= r; t++) {
-                int up = mirror(y - t, h) * w;
-                int down = mirror(y + t, h) * w;
+                int up = Borders.reflect101(y - t, h) * w;
+                int down = Borders.reflect101(y + t, h) * w;
                 if (outSym != null) {
                     float a = sym[r + t];
                     for (int x = 0; x < w; x++) {
@@ -234,7 +224,7 @@ final class SeparableFilters {
         for (int y = 0; y < h; y++) {
             int row = y * w;
             for (int i = -r; i < w + r + 1; i++) {
-                line[i + r] = in[row + mirror(i, w)];
+                line[i + r] = in[row + Borders.reflect101(i, w)];
             }
             int orow = y * w2;
             for (int x = 0; x < w2; x++) {
@@ -250,7 +240,7 @@ final class SeparableFilters {
             int orow = y * w2;
             for (int t = 0; t < c.length; t++) {
                 float ct = c[t];
-                int src = mirror(2 * y - r + t, h) * w2;
+                int src = Borders.reflect101(2 * y - r + t, h) * w2;
                 for (int x = 0; x < w2; x++) {
                     out[orow + x] += ct * scratch[src + x];
                 }

@@ -1,5 +1,7 @@
 package org.anomalyj.post;
 
+import org.anomalyj.img.Borders;
+
 import java.util.stream.IntStream;
 
 /**
@@ -81,7 +83,7 @@ public final class GaussianBlur {
 
     private static void horizontal(float[] src, float[] dst, int off, int w, float[] k, int r, float[] p) {
         for (int j = 0; j < w + 2 * r; j++) {
-            p[j] = src[off + reflect(j - r, w)];
+            p[j] = src[off + Borders.reflect101(j - r, w)];
         }
         float k0 = k[r];
         for (int x = 0; x < w; x++) {
@@ -105,24 +107,12 @@ public final class GaussianBlur {
         }
         for (int j = 1; j <= r; j++) {
             float kj = k[r + j];
-            int above = reflect(y - j, h) * w;
-            int below = reflect(y + j, h) * w;
+            int above = Borders.reflect101(y - j, h) * w;
+            int below = Borders.reflect101(y + j, h) * w;
             for (int x = 0; x < w; x++) {
                 dst[out + x] += kj * (src[above + x] + src[below + x]);
             }
         }
     }
 
-    /** Reflect-101 index (edge pixel not repeated), applied repeatedly for tiny sizes. */
-    static int reflect(int i, int n) {
-        if (n == 1) {
-            return 0;
-        }
-        int period = 2 * (n - 1);
-        int m = i % period;
-        if (m < 0) {
-            m += period;
-        }
-        return m < n ? m : period - m;
-    }
 }

@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import java.util.Arrays;
 import java.util.Random;
 
+import org.anomalyj.img.Borders;
 import org.junit.Test;
 
 public class GaussianBlurTest {
@@ -80,15 +81,15 @@ public class GaussianBlurTest {
         // n = 3 has period 4: ... 2 1 | 0 1 2 | 1 0 1 2 ...
         int[] expected = {0, 1, 2, 1, 0, 1, 2, 1, 0};
         for (int i = -4; i <= 4; i++) {
-            assertEquals("i=" + i, expected[i + 4], GaussianBlur.reflect(i, 3));
+            assertEquals("i=" + i, expected[i + 4], Borders.reflect101(i, 3));
         }
-        assertEquals(1, GaussianBlur.reflect(-1, 3));
-        assertEquals(2, GaussianBlur.reflect(-2, 3));
-        assertEquals(1, GaussianBlur.reflect(3, 3));
-        assertEquals(0, GaussianBlur.reflect(4, 3));
-        assertEquals(1, GaussianBlur.reflect(5, 3));
-        assertEquals(0, GaussianBlur.reflect(7, 1));
-        assertEquals(1, GaussianBlur.reflect(-5, 2));
+        assertEquals(1, Borders.reflect101(-1, 3));
+        assertEquals(2, Borders.reflect101(-2, 3));
+        assertEquals(1, Borders.reflect101(3, 3));
+        assertEquals(0, Borders.reflect101(4, 3));
+        assertEquals(1, Borders.reflect101(5, 3));
+        assertEquals(0, Borders.reflect101(7, 1));
+        assertEquals(1, Borders.reflect101(-5, 2));
     }
 
     @Test
