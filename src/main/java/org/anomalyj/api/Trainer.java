@@ -66,6 +66,7 @@ public final class Trainer {
         JsonObject c = new JsonObject();
         c.addProperty("coreset_ratio", options.coresetRatio);
         c.addProperty("max_channels_per_layer", options.maxChannelsPerLayer);
+        c.addProperty("projection_dim", options.projectionDim);
         c.addProperty("num_features", options.padimFeatures);
         c.addProperty("seed", options.seed);
         return c;

@@ -28,6 +28,10 @@ final class TrainingOptionsMixin {
             description = "PatchCore: channels kept per layer by average pooling over channels, 0 = all (default: ${DEFAULT-VALUE}).")
     int maxChannels;
 
+    @Option(names = "--projection-dim", defaultValue = "128",
+            description = "PatchCore: dimensions of the random projection the greedy coreset is computed on (default: ${DEFAULT-VALUE}).")
+    int projectionDim;
+
     @Option(names = "--padim-features", defaultValue = "100", description = "PaDiM: number of randomly chosen channels (default: ${DEFAULT-VALUE}).")
     int padimFeatures;
 
@@ -48,6 +52,7 @@ final class TrainingOptionsMixin {
         o.size = size;
         o.coresetRatio = coreset;
         o.maxChannelsPerLayer = maxChannels;
+        o.projectionDim = projectionDim;
         o.padimFeatures = padimFeatures;
         o.seed = seed;
         o.holdoutFraction = holdout;

@@ -119,6 +119,33 @@ public class CliEndToEndTest {
         assertTrue(Files.exists(out.resolve("results.csv")));
     }
 
+    @Test
+    public void validationSetWithDefectsGivesF1OptimalThresholds() throws Exception {
+        Path calibrated = tmp.getRoot().toPath().resolve("validated.zip");
+        CliRunner r = CliRunner.run("train", "--data", category.toString(), "--validation", category.toString(),
+                "--out", calibrated.toString());
+        assertEquals(r.err, 0, r.exit);
+        CliRunner info = CliRunner.run("info", "--model", calibrated.toString(), "--json");
+        JsonObject cal = JsonParser.parseString(info.out).getAsJsonObject().getAsJsonObject("calibration");
+        assertTrue(cal.toString(), cal.get("rule").getAsString().contains("image: F1-optimal"));
+        assertTrue(cal.toString(), cal.get("rule").getAsString().contains("pixel: F1-optimal"));
+        // the F1-optimal threshold on the very set we evaluate cannot do worse than the three-sigma one
+        Path a = tmp.getRoot().toPath().resolve("a.json");
+        Path b = tmp.getRoot().toPath().resolve("b.json");
+        assertEquals(0, CliRunner.run("evaluate", "--model", model.toString(), "--data", category.toString(), "--json", a.toString()).exit);
+        assertEquals(0, CliRunner.run("evaluate", "--model", calibrated.toString(), "--data", category.toString(), "--json", b.toString()).exit);
+        double f1Default = firstResult(a).get("image_f1").getAsDouble();
+        double f1Validated = firstResult(b).get("image_f1").getAsDouble();
+        double f1Max = firstResult(b).get("image_f1_max").getAsDouble();
+        assertEquals(f1Max, f1Validated, 1e-9);
+        assertTrue(f1Validated + " vs " + f1Default, f1Validated >= f1Default);
+    }
+
+    static JsonObject firstResult(Path json) throws Exception {
+        return JsonParser.parseString(new String(Files.readAllBytes(json), StandardCharsets.UTF_8)).getAsJsonObject()
+                .getAsJsonArray("results").get(0).getAsJsonObject();
+    }
+
     static Path firstDefectFolder() throws Exception {
         try (Stream<Path> s = Files.list(category.resolve("test"))) {
             return s.filter(p -> !p.getFileName().toString().equals("good")).sorted().findFirst().get();
