@@ -29,6 +29,8 @@ public final class GreedyCoreset {
     private static final float MARGIN = 1e-3f;
     /** Below this many points to examine, one thread does it (fork/join costs more). */
     private static final int PARALLEL_THRESHOLD = 16384;
+    /** Dimensions summed between two early-exit checks in the distance update. */
+    private static final int EARLY_EXIT_BLOCK = 16;
 
     private GreedyCoreset() {
     }
@@ -336,25 +338,43 @@ public final class GreedyCoreset {
             int p6 = mem[pending[Math.min(6, np - 1)]] * d;
             int p7 = mem[pending[Math.min(7, np - 1)]] * d;
             float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+            float m0 = minDist[mem[pending[0]]];
+            float m1 = minDist[p1 / d];
+            float m2 = minDist[p2 / d];
+            float m3 = minDist[p3 / d];
+            float m4 = minDist[p4 / d];
+            float m5 = minDist[p5 / d];
+            float m6 = minDist[p6 / d];
+            float m7 = minDist[p7 / d];
             float[] x = points;
-            for (int k = 0; k < d; k++) {
-                float ck = c[k];
-                float t0 = x[p0 + k] - ck;
-                float t1 = x[p1 + k] - ck;
-                float t2 = x[p2 + k] - ck;
-                float t3 = x[p3 + k] - ck;
-                float t4 = x[p4 + k] - ck;
-                float t5 = x[p5 + k] - ck;
-                float t6 = x[p6 + k] - ck;
-                float t7 = x[p7 + k] - ck;
-                s0 += t0 * t0;
-                s1 += t1 * t1;
-                s2 += t2 * t2;
-                s3 += t3 * t3;
-                s4 += t4 * t4;
-                s5 += t5 * t5;
-                s6 += t6 * t6;
-                s7 += t7 * t7;
+            // Partial distance search: the sums only grow, so once every one of the eight has
+            // reached its point's current distance none of them can move and the rest of the
+            // dimensions need not be read (most scanned points do not move; this saves most of
+            // the memory traffic). Points that can move still get the full sum in the same order.
+            for (int k0 = 0; k0 < d; k0 += EARLY_EXIT_BLOCK) {
+                int k1 = Math.min(d, k0 + EARLY_EXIT_BLOCK);
+                for (int k = k0; k < k1; k++) {
+                    float ck = c[k];
+                    float t0 = x[p0 + k] - ck;
+                    float t1 = x[p1 + k] - ck;
+                    float t2 = x[p2 + k] - ck;
+                    float t3 = x[p3 + k] - ck;
+                    float t4 = x[p4 + k] - ck;
+                    float t5 = x[p5 + k] - ck;
+                    float t6 = x[p6 + k] - ck;
+                    float t7 = x[p7 + k] - ck;
+                    s0 += t0 * t0;
+                    s1 += t1 * t1;
+                    s2 += t2 * t2;
+                    s3 += t3 * t3;
+                    s4 += t4 * t4;
+                    s5 += t5 * t5;
+                    s6 += t6 * t6;
+                    s7 += t7 * t7;
+                }
+                if (s0 >= m0 && s1 >= m1 && s2 >= m2 && s3 >= m3 && s4 >= m4 && s5 >= m5 && s6 >= m6 && s7 >= m7) {
+                    return 0;
+                }
             }
             float[] sums = {s0, s1, s2, s3, s4, s5, s6, s7};
             int moved = 0;

@@ -43,15 +43,16 @@ public class GreedyCoresetTest {
     @Test
     public void selectsExactlyTheNaiveIndices() {
         Random r = new Random(5);
-        // clustered data (where pruning works) and plain Gaussian data (where it hardly does)
-        for (int variant = 0; variant < 2; variant++) {
+        // clustered data (where pruning works) and plain Gaussian data (where it hardly does), in
+        // 16 dims and in 70 (several early-exit blocks of the partial distance search, one partial)
+        for (int variant = 0; variant < 4; variant++) {
             int n = 3000;
-            int d = 16;
+            int d = variant < 2 ? 16 : 70;
             float[] x = new float[n * d];
             for (int i = 0; i < n; i++) {
-                int cluster = variant == 0 ? r.nextInt(20) : 0;
+                int cluster = variant % 2 == 0 ? r.nextInt(20) : 0;
                 for (int k = 0; k < d; k++) {
-                    x[i * d + k] = (float) ((variant == 0 ? 5 * Math.sin(cluster * 7 + k) : 0) + r.nextGaussian());
+                    x[i * d + k] = (float) ((variant % 2 == 0 ? 5 * Math.sin(cluster * 7 + k) : 0) + r.nextGaussian());
                 }
             }
             int size = 300;
