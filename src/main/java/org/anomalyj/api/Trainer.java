@@ -94,15 +94,23 @@ public final class Trainer {
                 fitter.add(extractor.extract(InferencePipeline.toModelInput(img, options.size)));
                 progress.update("features", ++i, fitImages.size());
             }
+            long featuresDone = System.nanoTime();
             AnomalyModel model = fitter.fit(progress);
+            long fitDone = System.nanoTime();
             InferencePipeline pipeline = new InferencePipeline(extractor, model, options.size, options.blurSigma);
             Calibration calibration = calibrate(pipeline, calImages.isEmpty() ? fitImages : calImages, progress);
+            long calibrationDone = System.nanoTime();
             JsonObject training = new JsonObject();
             training.addProperty("data", dataName);
             training.addProperty("images_fit", fitImages.size());
             training.addProperty("images_calibration", calImages.size());
             training.addProperty("date", Instant.now().toString());
-            training.addProperty("seconds", (System.nanoTime() - start) / 1e9);
+            training.addProperty("seconds", (calibrationDone - start) / 1e9);
+            JsonObject stages = new JsonObject();
+            stages.addProperty("features", (featuresDone - start) / 1e9);
+            stages.addProperty("fit", (fitDone - featuresDone) / 1e9);
+            stages.addProperty("calibration", (calibrationDone - fitDone) / 1e9);
+            training.add("stage_seconds", stages);
             training.addProperty("seed", options.seed);
             training.addProperty("backbone_source", resolved.displayName());
             training.addProperty("anomalyj_version", Version.get());
