@@ -14,7 +14,8 @@ public final class TrainOptions {
     public List<String> layers = new ArrayList<>();
     public int size = 256;
     public double coresetRatio = 0.01;
-    public int padimFeatures = 100;
+    /** PaDiM: randomly chosen channels (capped at the embedding's channel count). */
+    public int padimFeatures = 550;
     /** PatchCore: channels kept per layer by adaptive average pooling (0 = all). */
     public int maxChannelsPerLayer = 0;
     /** PatchCore: dimensions of the random projection the greedy coreset runs on. */
@@ -41,7 +42,7 @@ public final class TrainOptions {
             throw new AnomalyJException("The coreset projection needs at least 1 dimension (default 128).");
         }
         if (padimFeatures < 1) {
-            throw new AnomalyJException("PaDiM needs at least 1 feature (default 100).");
+            throw new AnomalyJException("PaDiM needs at least 1 feature (default 550).");
         }
         if (!(holdoutFraction >= 0 && holdoutFraction < 1)) {
             throw new AnomalyJException("Held-out fraction " + holdoutFraction + " must be in [0, 1).");

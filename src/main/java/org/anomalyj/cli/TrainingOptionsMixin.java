@@ -32,7 +32,8 @@ final class TrainingOptionsMixin {
             description = "PatchCore: dimensions of the random projection the greedy coreset is computed on (default: ${DEFAULT-VALUE}).")
     int projectionDim;
 
-    @Option(names = "--padim-features", defaultValue = "100", description = "PaDiM: number of randomly chosen channels (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--padim-features", defaultValue = "550",
+            description = "PaDiM: number of randomly chosen channels, capped at the channels the layers have (default: ${DEFAULT-VALUE}).")
     int padimFeatures;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the random projection, channel choice and hold-out split (default: ${DEFAULT-VALUE}).")

@@ -6,16 +6,17 @@ import org.anomalyj.AnomalyJException;
 /**
  * PaDiM settings. {@code numFeatures} (d) is the memory and speed knob: the model holds P x d x d
  * float inverse covariances (P = positions of the embedding), e.g. 64 x 64 positions with d = 100
- * take 164 MB, d = 550 take 5 GB. Use ~100 for ResNet18-size backbones.
+ * take 164 MB, d = 550 take 5 GB; at 32 x 32 positions (stride 8) d = 550 take 1.24 GB. Use ~100 for
+ * ResNet18-size backbones. A d larger than the embedding's channel count keeps all channels.
  */
 public final class PadimConfig {
     private final int numFeatures;
     private final long seed;
     private final double epsilon;
 
-    /** numFeatures 100, seed 42, epsilon 0.01. */
+    /** numFeatures 550 (anomalib's choice for WRN50-size features; capped at the embedding's channels), seed 42, epsilon 0.01. */
     public PadimConfig() {
-        this(100, 42, 0.01);
+        this(550, 42, 0.01);
     }
 
     public PadimConfig(int numFeatures, long seed, double epsilon) {
