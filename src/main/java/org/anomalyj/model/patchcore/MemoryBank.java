@@ -49,6 +49,51 @@ public final class MemoryBank {
         return index;
     }
 
+    /**
+     * Nearest entry and its Euclidean distance for each of {@code n} queries ({@code n x dim}).
+     * Large banks search through an ONNX Runtime graph (its matrix kernels are several times faster
+     * than the Java loop); the distance of each winner is then computed exactly here. Small banks,
+     * or a machine where the graph cannot run, use the Java search.
+     */
+    public void nearest(float[] queries, int n, int[] nearest, float[] distance) {
+        OrtBankSearch search = graphSearch();
+        if (search == null) {
+            index.nearest(queries, n, nearest, distance);
+            return;
+        }
+        int[] found;
+        try {
+            found = search.nearest(queries, n);
+        } catch (ai.onnxruntime.OrtException e) {
+            index.nearest(queries, n, nearest, distance);
+            return;
+        }
+        int dim = index.dim();
+        for (int i = 0; i < n; i++) {
+            nearest[i] = found[i];
+            distance[i] = (float) index.distance(queries, i * dim, found[i]);
+        }
+    }
+
+    /** Bank size (entries x dims) from which the ONNX Runtime search pays for its setup. */
+    static final long GRAPH_SEARCH_MIN_VALUES = 1L << 18;
+    private OrtBankSearch graph;
+    private boolean graphTried;
+
+    private synchronized OrtBankSearch graphSearch() {
+        if (!graphTried) {
+            graphTried = true;
+            if ((long) index.size() * index.dim() >= GRAPH_SEARCH_MIN_VALUES && !Boolean.getBoolean("anomalyj.javaSearch")) {
+                try {
+                    graph = new OrtBankSearch(index.bank(), index.size(), index.dim(), 0);
+                } catch (ai.onnxruntime.OrtException | UnsatisfiedLinkError e) {
+                    graph = null;
+                }
+            }
+        }
+        return graph;
+    }
+
     public int size() {
         return index.size();
     }

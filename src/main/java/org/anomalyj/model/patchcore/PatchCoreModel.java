@@ -61,7 +61,7 @@ public final class PatchCoreModel implements AnomalyModel {
         int n = e.positions();
         int[] nearest = new int[n];
         float[] dist = new float[n];
-        bank.index().nearest(e.data(), n, nearest, dist);
+        bank.nearest(e.data(), n, nearest, dist);
         return new PatchScores(e.width(), e.height(), dist, OptionalDouble.of(imageScore(e.data(), nearest, dist)));
     }
 

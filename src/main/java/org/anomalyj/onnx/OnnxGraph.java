@@ -1,0 +1,120 @@
+package org.anomalyj.onnx;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A small ONNX graph builder (opset 13): nodes, float initializers, and inputs/outputs whose
+ * dimensions are fixed numbers or named (dynamic). Enough to compile model heads (e.g. the
+ * memory-bank distance search) into graphs that ONNX Runtime runs with its optimised kernels.
+ */
+public final class OnnxGraph {
+    /** ONNX TensorProto.DataType values used here. */
+    public static final int FLOAT = 1;
+    public static final int INT64 = 7;
+    private static final int IR_VERSION = 8;
+    private static final int OPSET = 13;
+
+    private final String name;
+    private final List<ProtoWriter> nodes = new ArrayList<>();
+    private final List<ProtoWriter> initializers = new ArrayList<>();
+    private final List<ProtoWriter> inputs = new ArrayList<>();
+    private final List<ProtoWriter> outputs = new ArrayList<>();
+
+    public OnnxGraph(String name) {
+        this.name = name;
+    }
+
+    /**
+     * A node; {@code attributes} are name/value pairs, e.g. ("axis", 1L) or ("alpha", -2f): Float
+     * values become FLOAT attributes, other numbers INT.
+     */
+    public OnnxGraph node(String opType, String[] in, String[] out, Object... attributes) {
+        ProtoWriter n = new ProtoWriter();
+        for (String i : in) {
+            n.string(1, i);
+        }
+        for (String o : out) {
+            n.string(2, o);
+        }
+        n.string(3, opType + "_" + nodes.size());
+        n.string(4, opType);
+        for (int a = 0; a < attributes.length; a += 2) {
+            ProtoWriter attr = new ProtoWriter().string(1, (String) attributes[a]);
+            Object v = attributes[a + 1];
+            if (v instanceof Float) {
+                attr.float32(2, (Float) v).varint(20, 1);
+            } else {
+                attr.varint(3, ((Number) v).longValue()).varint(20, 2);
+            }
+            n.message(5, attr);
+        }
+        nodes.add(n);
+        return this;
+    }
+
+    /** A float constant stored in the graph (little-endian raw data). */
+    public OnnxGraph initializer(String tensorName, float[] values, long... dims) {
+        ProtoWriter t = new ProtoWriter();
+        for (long d : dims) {
+            t.varint(1, d);
+        }
+        t.varint(2, FLOAT);
+        t.string(8, tensorName);
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        t.bytes(9, b.array());
+        initializers.add(t);
+        return this;
+    }
+
+    /** A graph input; a dimension is a Long (fixed) or a String (named, dynamic). */
+    public OnnxGraph input(String valueName, int elemType, Object... dims) {
+        inputs.add(valueInfo(valueName, elemType, dims));
+        return this;
+    }
+
+    public OnnxGraph output(String valueName, int elemType, Object... dims) {
+        outputs.add(valueInfo(valueName, elemType, dims));
+        return this;
+    }
+
+    private static ProtoWriter valueInfo(String valueName, int elemType, Object... dims) {
+        ProtoWriter shape = new ProtoWriter();
+        for (Object d : dims) {
+            ProtoWriter dim = new ProtoWriter();
+            if (d instanceof String) {
+                dim.string(2, (String) d);
+            } else {
+                dim.varint(1, ((Number) d).longValue());
+            }
+            shape.message(1, dim);
+        }
+        ProtoWriter tensor = new ProtoWriter().varint(1, elemType).message(2, shape);
+        ProtoWriter type = new ProtoWriter().message(1, tensor);
+        return new ProtoWriter().string(1, valueName).message(2, type);
+    }
+
+    /** The serialised ModelProto. */
+    public byte[] toBytes() {
+        ProtoWriter g = new ProtoWriter();
+        for (ProtoWriter n : nodes) {
+            g.message(1, n);
+        }
+        g.string(2, name);
+        for (ProtoWriter t : initializers) {
+            g.message(5, t);
+        }
+        for (ProtoWriter i : inputs) {
+            g.message(11, i);
+        }
+        for (ProtoWriter o : outputs) {
+            g.message(12, o);
+        }
+        ProtoWriter opset = new ProtoWriter().string(1, "").varint(2, OPSET);
+        return new ProtoWriter().varint(1, IR_VERSION).string(2, "anomalyj").message(7, g).message(8, opset)
+                .toByteArray();
+    }
+}
