@@ -14,6 +14,15 @@ import org.anomalyj.img.FloatImage;
 import org.junit.Test;
 
 public class FilterBankBackboneTest {
+    static final java.util.List<String> BOTH = java.util.Arrays.asList(FilterBankBackbone.FINE, FilterBankBackbone.COARSE);
+
+    @Test
+    public void defaultIsTheStride8Layer() {
+        try (FilterBankBackbone fb = new FilterBankBackbone(null, 1)) {
+            org.junit.Assert.assertEquals(java.util.Collections.singletonList("fb_s8"), fb.layers());
+        }
+    }
+
 
     private static FloatImage grey(int w, int h, java.util.function.IntBinaryOperator f) {
         FloatImage img = new FloatImage(w, h, 3);
@@ -64,7 +73,7 @@ public class FilterBankBackboneTest {
 
     @Test
     public void shapesStridesAndChannelsMatchTheDescriptor() {
-        try (FilterBankBackbone fb = new FilterBankBackbone(null, 1)) {
+        try (FilterBankBackbone fb = new FilterBankBackbone(BOTH, 1)) {
             assertEquals(Arrays.asList("fb_s4", "fb_s8"), fb.layers());
             List<FeatureMap> maps = fb.extract(texture(256, 1));
             assertEquals(2, maps.size());
@@ -107,7 +116,7 @@ public class FilterBankBackboneTest {
 
     @Test
     public void tinyImagesWorkThanksToMirroredBorders() {
-        try (FilterBankBackbone fb = new FilterBankBackbone(null, 1)) {
+        try (FilterBankBackbone fb = new FilterBankBackbone(BOTH, 1)) {
             List<FeatureMap> maps = fb.extract(texture(8, 7));
             assertEquals(2, maps.get(0).width());
             assertEquals(1, maps.get(1).width());
@@ -123,7 +132,7 @@ public class FilterBankBackboneTest {
     public void batchEqualsSingleExtraction() {
         FloatImage a = texture(64, 8);
         FloatImage b = texture(64, 9);
-        try (FilterBankBackbone fb = new FilterBankBackbone(null, 0)) {
+        try (FilterBankBackbone fb = new FilterBankBackbone(BOTH, 0)) {
             List<List<FeatureMap>> batch = fb.extractBatch(Arrays.asList(a, b, a));
             assertEquals(3, batch.size());
             for (int l = 0; l < 2; l++) {
@@ -136,7 +145,7 @@ public class FilterBankBackboneTest {
 
     @Test
     public void sizeNotDivisibleByTheStrideIsAClearError() {
-        try (FilterBankBackbone fb = new FilterBankBackbone(null, 1)) {
+        try (FilterBankBackbone fb = new FilterBankBackbone(BOTH, 1)) {
             fb.extract(texture(100, 3));
             fail();
         } catch (AnomalyJException e) {
@@ -162,7 +171,7 @@ public class FilterBankBackboneTest {
         for (int i = 0; i < 128 * 128; i++) {
             img.data()[i] *= 1.1f;
         }
-        try (FilterBankBackbone a = new FilterBankBackbone(null, 1); FilterBankBackbone b = new FilterBankBackbone(null, 0)) {
+        try (FilterBankBackbone a = new FilterBankBackbone(BOTH, 1); FilterBankBackbone b = new FilterBankBackbone(BOTH, 0)) {
             List<FeatureMap> x = a.extract(img);
             List<FeatureMap> y = a.extract(img.copy());
             List<FeatureMap> z = b.extract(img);
@@ -175,7 +184,7 @@ public class FilterBankBackboneTest {
 
     @Test
     public void flatImageGivesItsMeanAndNoTexture() {
-        try (FilterBankBackbone fb = new FilterBankBackbone(null, 1)) {
+        try (FilterBankBackbone fb = new FilterBankBackbone(BOTH, 1)) {
             for (FeatureMap m : fb.extract(grey(64, 64, (x, y) -> 100))) {
                 List<String> names = FilterBankBackbone.channelNames(m.name());
                 int cells = m.width() * m.height();
@@ -206,7 +215,7 @@ public class FilterBankBackboneTest {
                 }
             }
         }
-        try (FilterBankBackbone fb = new FilterBankBackbone(null, 1)) {
+        try (FilterBankBackbone fb = new FilterBankBackbone(BOTH, 1)) {
             for (FeatureMap m : fb.extract(img)) {
                 int[] sigmas = m.name().equals("fb_s4") ? new int[] {1, 2, 4} : new int[] {1, 2, 4, 8};
                 int mid = m.height() / 2;
