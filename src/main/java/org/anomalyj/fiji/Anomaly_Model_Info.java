@@ -1,0 +1,29 @@
+package org.anomalyj.fiji;
+
+import ij.IJ;
+import ij.gui.GenericDialog;
+import ij.plugin.PlugIn;
+
+/**
+ * Plugins &gt; Anomaly Detection &gt; Anomaly Model Info (ImageJ 1.x entry point); writes the
+ * description to the Log. Macro: <pre>run("Anomaly Model Info", "model=[/path/model.zip]");</pre>
+ */
+public class Anomaly_Model_Info implements PlugIn {
+    static final String TITLE = "Anomaly Model Info";
+
+    @Override
+    public void run(String arg) {
+        UserErrors.run(TITLE, () -> {
+            GenericDialog gd = new GenericDialog(TITLE);
+            Dialogs.addPath(gd, "Model", Dialogs.remembered("model", ""), false);
+            gd.showDialog();
+            if (gd.wasCanceled()) {
+                return;
+            }
+            String text = ModelInfoAction.describe(Dialogs.path(gd.getNextString()));
+            for (String line : text.split("\n")) {
+                IJ.log(line);
+            }
+        });
+    }
+}

@@ -1,0 +1,66 @@
+package org.anomalyj.fiji;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.gui.GenericDialog;
+import ij.measure.ResultsTable;
+import ij.plugin.PlugIn;
+import java.io.File;
+import java.nio.file.Path;
+import org.anomalyj.api.EvaluationResult;
+
+/**
+ * Plugins &gt; Anomaly Detection &gt; Evaluate Anomaly Model... (ImageJ 1.x entry point). Macro:
+ * <pre>run("Evaluate Anomaly Model...", "model=[/path/model.zip] data=[/path/grain] report=[/path/report]");</pre>
+ * Metrics go to the "Anomaly Evaluation" table; with a report folder the ROC and PRO plots are
+ * written there and, in the GUI, opened.
+ */
+public class Evaluate_Anomaly_Model implements PlugIn {
+    static final String TITLE = "Evaluate Anomaly Model";
+    public static final String TABLE = "Anomaly Evaluation";
+
+    @Override
+    public void run(String arg) {
+        UserErrors.run(TITLE, this::runWithDialog);
+    }
+
+    private void runWithDialog() {
+        GenericDialog gd = new GenericDialog(TITLE);
+        Dialogs.addPath(gd, "Model", Dialogs.remembered("model", ""), false);
+        Dialogs.addPath(gd, "Data", Dialogs.remembered("data", ""), true);
+        gd.addMessage("an MVTec-layout category: test/good, test/<defect>, ground_truth/<defect>");
+        Dialogs.addPath(gd, "Report", "", true);
+        gd.addMessage("optional: folder for ROC/PRO plots and a montage");
+        gd.showDialog();
+        if (gd.wasCanceled()) {
+            return;
+        }
+        Path model = Dialogs.path(gd.getNextString());
+        Path data = Dialogs.path(gd.getNextString());
+        Path report = Dialogs.path(gd.getNextString());
+        IJProgress progress = new IJProgress(TITLE);
+        try {
+            EvaluationResult r = EvaluateAction.evaluate(model, data, report, 0, progress);
+            ResultsTable rt = ResultsTable.getResultsTable(TABLE);
+            if (rt == null) {
+                rt = new ResultsTable();
+            }
+            EvaluateAction.addRow(rt, r);
+            rt.show(TABLE);
+            IJ.log(TITLE + ": " + r.toJson());
+            if (report != null && !UserErrors.noWindows()) {
+                for (String kind : new String[] {"roc", "pro"}) {
+                    File f = report.resolve(r.category + "_" + r.method + "_" + kind + ".png").toFile();
+                    if (f.isFile()) {
+                        ImagePlus plot = IJ.openImage(f.getPath());
+                        if (plot != null) {
+                            plot.show();
+                        }
+                    }
+                }
+            }
+        } finally {
+            progress.done(TITLE + ": done");
+        }
+    }
+}
