@@ -48,8 +48,12 @@ public final class UserErrors {
     }
 
     private static void abortMacro() {
-        if (Interpreter.getInstance() != null) {
-            // Stops the running macro (silently: the message was shown or logged above).
+        Interpreter macro = Interpreter.getInstance();
+        if (macro != null) {
+            // Stops the running macro after this command returns (silently: the message was
+            // shown or logged above). Macro.abort() alone only stops macros run in their own
+            // "Macro$" thread, not e.g. -batch runs.
+            macro.abortMacro();
             Macro.abort();
         }
     }

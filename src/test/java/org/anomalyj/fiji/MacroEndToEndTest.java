@@ -1,6 +1,7 @@
 package org.anomalyj.fiji;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.File;
@@ -138,6 +139,42 @@ public class MacroEndToEndTest {
         assertEquals("defective", out.get("verdict"));
         assertEquals(rois.size() - 1, (int) Double.parseDouble(out.get("regions")));
         assertEquals("the TIFF keeps the overlay", overlay, Integer.parseInt(out.get("reopened")));
+    }
+
+    @Test
+    public void userErrorsAreLoggedAndStopTheMacro() throws Exception {
+        Path missing = tmp.getRoot().toPath().resolve("no such model.zip");
+        String log = capturedOutput(() -> {
+            Map<String, String> out = runMacro("newImage(\"x\", \"8-bit ramp\", 64, 64, 1);\n"
+                    + "run(\"Detect Anomalies\", \"model=[" + missing + "]\");\n"
+                    + "report(\"after\", 1);\n");
+            assertEquals("the macro stopped at the failed command", null, out.get("after"));
+        });
+        assertTrue(log, log.contains("Detect Anomalies failed: The model " + missing + " does not exist"));
+        assertFalse("no stack trace: " + log, log.contains("\tat org.anomalyj"));
+
+        log = capturedOutput(() -> runMacro("run(\"Detect Anomalies\", \"model=[" + model + "]\");\n"
+                + "report(\"after\", 1);\n"));
+        assertTrue(log, log.contains("Detect Anomalies failed: No image is open"));
+    }
+
+    interface MacroRun {
+        void run() throws Exception;
+    }
+
+    /** What ImageJ wrote to stdout (headless, the Log goes there) while {@code r} ran. */
+    static String capturedOutput(MacroRun r) throws Exception {
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buf, true, "UTF-8"));
+        try {
+            r.run();
+        } finally {
+            System.setOut(old);
+        }
+        String text = buf.toString("UTF-8");
+        old.print(text);
+        return text;
     }
 
     private static boolean overlaps(boolean[] mask, int width, int x, int y, int w, int h) {
