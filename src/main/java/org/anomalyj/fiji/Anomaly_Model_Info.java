@@ -1,7 +1,6 @@
 package org.anomalyj.fiji;
 
 import ij.IJ;
-import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 
 /**
@@ -14,13 +13,12 @@ public class Anomaly_Model_Info implements PlugIn {
     @Override
     public void run(String arg) {
         UserErrors.run(TITLE, () -> {
-            GenericDialog gd = new GenericDialog(TITLE);
-            Dialogs.addPath(gd, "Model", Dialogs.remembered("model", ""), false);
-            gd.showDialog();
-            if (gd.wasCanceled()) {
+            PluginDialog gd = new PluginDialog(TITLE);
+            gd.addFile("Model", Dialogs.remembered("model", ""));
+            if (!gd.show()) {
                 return;
             }
-            String text = ModelInfoAction.describe(Dialogs.path(gd.getNextString()));
+            String text = ModelInfoAction.describe(Dialogs.path(gd.nextString()));
             for (String line : text.split("\n")) {
                 IJ.log(line);
             }

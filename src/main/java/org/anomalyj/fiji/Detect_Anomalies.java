@@ -3,7 +3,6 @@ package org.anomalyj.fiji;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.WindowManager;
-import ij.gui.GenericDialog;
 import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
 import java.nio.file.Path;
@@ -24,31 +23,29 @@ public class Detect_Anomalies implements PlugIn {
 
     private void runWithDialog() {
         ImagePlus imp = WindowManager.getCurrentImage();
-        GenericDialog gd = new GenericDialog(TITLE);
-        Dialogs.addPath(gd, "Model", Dialogs.remembered("model", ""), false);
-        gd.addStringField("Threshold", "auto", 10);
-        gd.addToSameRow();
-        gd.addMessage("raw image score, or auto (calibrated)");
-        gd.addSlider("Opacity", 0, 100, 40);
-        gd.addNumericField("Min_area", 1, 0, 6, "pixels");
+        PluginDialog gd = new PluginDialog(TITLE);
+        gd.addFile("Model", Dialogs.remembered("model", ""));
+        gd.addString("Threshold", "auto");
+        gd.addMessage("threshold: a raw image score, or auto (the calibrated one)");
+        gd.addNumber("Opacity", 40, 0, "% (heatmap over the image)");
+        gd.addNumber("Min_area", 1, 0, "pixels");
         gd.addCheckbox("Anomaly_map", false);
         gd.addCheckbox("Mask", false);
         gd.addMessage("Batch mode (leave blank to use the current image" + (imp == null ? "; no image is open" : ": " + imp.getTitle()) + "):");
-        Dialogs.addPath(gd, "Folder", "", true);
-        Dialogs.addPath(gd, "Output", "", true);
-        gd.showDialog();
-        if (gd.wasCanceled()) {
+        gd.addFolder("Folder", "");
+        gd.addFolder("Output", "");
+        if (!gd.show()) {
             return;
         }
         DetectOptions o = new DetectOptions();
-        o.model = Dialogs.path(gd.getNextString());
-        o.threshold = Dialogs.numberOrAuto(gd.getNextString(), "threshold");
-        o.opacity = gd.getNextNumber() / 100.0;
-        o.minArea = (int) Math.max(1, gd.getNextNumber());
-        o.showMap = gd.getNextBoolean();
-        o.showMask = gd.getNextBoolean();
-        Path folder = Dialogs.path(gd.getNextString());
-        Path output = Dialogs.path(gd.getNextString());
+        o.model = Dialogs.path(gd.nextString());
+        o.threshold = Dialogs.numberOrAuto(gd.nextString(), "threshold");
+        o.opacity = gd.nextNumber() / 100.0;
+        o.minArea = (int) Math.max(1, gd.nextNumber());
+        o.showMap = gd.nextBoolean();
+        o.showMask = gd.nextBoolean();
+        Path folder = Dialogs.path(gd.nextString());
+        Path output = Dialogs.path(gd.nextString());
         if (o.model != null) {
             Dialogs.remember("model", o.model.toString());
         }

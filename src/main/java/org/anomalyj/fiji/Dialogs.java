@@ -2,8 +2,6 @@ package org.anomalyj.fiji;
 
 import ij.Macro;
 import ij.Prefs;
-import ij.gui.GenericDialog;
-import java.awt.GraphicsEnvironment;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -29,21 +27,6 @@ final class Dialogs {
 
     static void remember(String key, String value) {
         Prefs.set(PREFIX + key, value);
-    }
-
-    /**
-     * A file or folder field. Headless, ImageJ's dialog (replaced by ij1-patcher's headless one)
-     * ignores file and folder fields, so a plain string field with the same label, and so the same
-     * macro key, stands in for it.
-     */
-    static void addPath(GenericDialog gd, String label, String value, boolean folder) {
-        if (GraphicsEnvironment.isHeadless()) {
-            gd.addStringField(label, value, 40);
-        } else if (folder) {
-            gd.addDirectoryField(label, value, 40);
-        } else {
-            gd.addFileField(label, value, 40);
-        }
     }
 
     /** A path field's value, or null when left blank. */

@@ -2,7 +2,6 @@ package org.anomalyj.fiji;
 
 import ij.IJ;
 import ij.ImagePlus;
-import ij.gui.GenericDialog;
 import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
 import java.io.File;
@@ -25,19 +24,18 @@ public class Evaluate_Anomaly_Model implements PlugIn {
     }
 
     private void runWithDialog() {
-        GenericDialog gd = new GenericDialog(TITLE);
-        Dialogs.addPath(gd, "Model", Dialogs.remembered("model", ""), false);
-        Dialogs.addPath(gd, "Data", Dialogs.remembered("data", ""), true);
+        PluginDialog gd = new PluginDialog(TITLE);
+        gd.addFile("Model", Dialogs.remembered("model", ""));
+        gd.addFolder("Data", Dialogs.remembered("data", ""));
         gd.addMessage("an MVTec-layout category: test/good, test/<defect>, ground_truth/<defect>");
-        Dialogs.addPath(gd, "Report", "", true);
+        gd.addFolder("Report", "");
         gd.addMessage("optional: folder for ROC/PRO plots and a montage");
-        gd.showDialog();
-        if (gd.wasCanceled()) {
+        if (!gd.show()) {
             return;
         }
-        Path model = Dialogs.path(gd.getNextString());
-        Path data = Dialogs.path(gd.getNextString());
-        Path report = Dialogs.path(gd.getNextString());
+        Path model = Dialogs.path(gd.nextString());
+        Path data = Dialogs.path(gd.nextString());
+        Path report = Dialogs.path(gd.nextString());
         IJProgress progress = new IJProgress(TITLE);
         try {
             EvaluationResult r = EvaluateAction.evaluate(model, data, report, 0, progress);

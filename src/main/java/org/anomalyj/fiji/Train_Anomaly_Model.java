@@ -1,7 +1,6 @@
 package org.anomalyj.fiji;
 
 import ij.IJ;
-import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -23,33 +22,32 @@ public class Train_Anomaly_Model implements PlugIn {
 
     private void runWithDialog() {
         TrainOptions defaults = new TrainOptions();
-        GenericDialog gd = new GenericDialog(TITLE);
-        Dialogs.addPath(gd, "Data", Dialogs.remembered("data", ""), true);
+        PluginDialog gd = new PluginDialog(TITLE);
+        gd.addFolder("Data", Dialogs.remembered("data", ""));
         gd.addMessage("a category folder (MVTec layout: train/good) or a folder of good images");
         gd.addChoice("Method", METHODS, defaults.method);
-        gd.addStringField("Backbone", defaults.backbone, 30);
+        gd.addString("Backbone", defaults.backbone);
         gd.addMessage("builtin, a .onnx file with its .json sidecar, or a backbone name");
-        gd.addNumericField("Size", defaults.size, 0, 6, "pixels (multiple of 16)");
-        gd.addNumericField("Coreset", defaults.coresetRatio, 3, 6, "PatchCore: fraction of patches kept");
-        gd.addNumericField("Seed", defaults.seed, 0);
-        gd.addNumericField("Threads", 0, 0, 4, "0 = all cores");
-        Dialogs.addPath(gd, "Validation", "", true);
+        gd.addNumber("Size", defaults.size, 0, "pixels (multiple of 16)");
+        gd.addNumber("Coreset", defaults.coresetRatio, 3, "PatchCore: fraction of patches kept");
+        gd.addNumber("Seed", defaults.seed, 0, "");
+        gd.addNumber("Threads", 0, 0, "0 = all cores");
+        gd.addFolder("Validation", "");
         gd.addMessage("optional: a category with defects in test/ for F1-optimal thresholds");
-        Dialogs.addPath(gd, "Output", Dialogs.remembered("output", ""), false);
-        gd.showDialog();
-        if (gd.wasCanceled()) {
+        gd.addFile("Output", Dialogs.remembered("output", ""));
+        if (!gd.show()) {
             return;
         }
-        Path data = Dialogs.path(gd.getNextString());
+        Path data = Dialogs.path(gd.nextString());
         TrainOptions o = new TrainOptions();
-        o.method = gd.getNextChoice();
-        o.backbone = gd.getNextString().trim();
-        o.size = (int) gd.getNextNumber();
-        o.coresetRatio = gd.getNextNumber();
-        o.seed = (long) gd.getNextNumber();
-        o.threads = (int) gd.getNextNumber();
-        Path validation = Dialogs.path(gd.getNextString());
-        Path output = Dialogs.path(gd.getNextString());
+        o.method = gd.nextChoice();
+        o.backbone = gd.nextString().trim();
+        o.size = (int) gd.nextNumber();
+        o.coresetRatio = gd.nextNumber();
+        o.seed = (long) gd.nextNumber();
+        o.threads = (int) gd.nextNumber();
+        Path validation = Dialogs.path(gd.nextString());
+        Path output = Dialogs.path(gd.nextString());
         if (data != null) {
             Dialogs.remember("data", data.toString());
         }
