@@ -99,7 +99,9 @@ public final class OverlayPainter {
         }
         RoiManager rm = RoiManager.getRoiManager();
         for (Roi r : boxes) {
-            rm.add(imp, (Roi) r.clone(), slice);
+            Roi copy = (Roi) r.clone();
+            copy.setPosition(slice);
+            rm.add(imp, copy, -1); // -1: keep the ROI's own name (no "N-" prefix)
         }
     }
 }
