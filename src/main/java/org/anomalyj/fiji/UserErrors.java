@@ -12,7 +12,10 @@ import org.anomalyj.Progress;
  * message is one sentence naming the file and the fix) becomes an error dialog in the GUI and a
  * log line in batch/headless mode, never a stack trace. When a macro is running it is aborted
  * afterwards, so a script never carries on with missing results (in {@code -batch} runs the
- * message is in the log and nothing after the failed command runs).
+ * message is in the log and nothing after the failed command runs). ImageJ's {@code -batch} exits
+ * with 0 whatever a macro did; for scripts that need a failing exit code, start Java with
+ * {@code -Danomalyj.exitOnError=true} and a user error ends the JVM with exit code 1 after logging
+ * (only in a headless JVM, never in a GUI session).
  */
 public final class UserErrors {
     private UserErrors() {
@@ -47,7 +50,18 @@ public final class UserErrors {
         }
     }
 
+    /** System property that turns a user error in a headless JVM into exit code 1. */
+    public static final String EXIT_ON_ERROR = "anomalyj.exitOnError";
+
+    private static void exitIfAsked() {
+        if (GraphicsEnvironment.isHeadless() && Boolean.getBoolean(EXIT_ON_ERROR)) {
+            System.out.flush();
+            System.exit(1);
+        }
+    }
+
     private static void abortMacro() {
+        exitIfAsked();
         Interpreter macro = Interpreter.getInstance();
         if (macro != null) {
             // Stops the running macro after this command returns (silently: the message was
