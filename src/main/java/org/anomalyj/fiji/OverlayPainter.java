@@ -21,7 +21,7 @@ import org.anomalyj.post.Region;
  * {@link ImageRoi} at the chosen opacity, and one rectangle per region named
  * "anomaly N (score)" with the region's normalised peak score. Everything goes into the image's
  * {@link Overlay} (kept when the image is saved as TIFF); the boxes also go to the ROI Manager
- * when a GUI is present.
+ * when a GUI is present. (ImageJ keeps the box names in a saved TIFF but not the heatmap's name.)
  */
 public final class OverlayPainter {
     /** Name of the heatmap element in the overlay. */

@@ -54,18 +54,7 @@ public class MacroEndToEndTest {
                 + "function report(key, value) { reportText = reportText + key + \"=\" + value + \"\\n\"; "
                 + "File.saveString(reportText, \"" + report + "\"); }\n"
                 + "setBatchMode(true);\n" + body;
-        LegacyEnvironment ij1 = new LegacyEnvironment(null, true);
-        ij1.disableIJ1PluginDirs();
-        ij1.addPluginClasspath(pluginClasspath());
-        Thread t = Thread.currentThread();
-        String name = t.getName();
-        ClassLoader loader = t.getContextClassLoader();
-        try {
-            ij1.runMacro(macro, "");
-        } finally {
-            t.setName(name);
-            t.setContextClassLoader(loader);
-        }
+        runInFreshImageJ(macro, "");
         Map<String, String> values = new HashMap<>();
         for (String line : Files.readAllLines(report, StandardCharsets.UTF_8)) {
             int eq = line.indexOf('=');
@@ -74,6 +63,39 @@ public class MacroEndToEndTest {
             }
         }
         return values;
+    }
+
+    /** A new headless ImageJ 1.x (patched, own class loader) runs {@code macro} with {@code arg}. */
+    static void runInFreshImageJ(String macro, String arg) throws Exception {
+        LegacyEnvironment ij1 = new LegacyEnvironment(null, true);
+        ij1.disableIJ1PluginDirs();
+        ij1.addPluginClasspath(pluginClasspath());
+        Thread t = Thread.currentThread();
+        String name = t.getName();
+        ClassLoader loader = t.getContextClassLoader();
+        try {
+            ij1.runMacro(macro, arg);
+        } finally {
+            t.setName(name);
+            t.setContextClassLoader(loader);
+        }
+    }
+
+    /** scripts/fiji/train_and_detect.ijm, the README's macro example, works headless as shipped. */
+    @Test
+    public void exampleMacroRunsHeadless() throws Exception {
+        Path script = Paths.get("scripts/fiji/train_and_detect.ijm");
+        Path out = tmp.newFolder("example out").toPath();
+        runInFreshImageJ(new String(Files.readAllBytes(script), StandardCharsets.UTF_8),
+                Paths.get("").toAbsolutePath() + "|" + out);
+        ij.ImagePlus detected = ij.IJ.openImage(out.resolve("scratch_001_detected.tif").toString());
+        assertTrue("saved TIFF with heatmap and at least one box", detected.getOverlay().size() >= 2);
+        // (ImageJ does not store the name of an image ROI in TIFFs; the box names survive.)
+        assertTrue(detected.getOverlay().get(0) instanceof ij.gui.ImageRoi);
+        assertTrue(detected.getOverlay().get(1).getName().startsWith("anomaly 1 ("));
+        List<String> csv = Files.readAllLines(out.resolve("pit/results.csv"), StandardCharsets.UTF_8);
+        assertEquals("header + the 6 pit images", 7, csv.size());
+        assertTrue(Files.isRegularFile(out.resolve("pit/000_detected.tif")));
     }
 
     /**
