@@ -207,6 +207,26 @@ public class DetectActionTest {
     }
 
     @Test
+    public void evaluateGivesMetricsAndATableRowAndWritesTheReport() throws Exception {
+        Path report = tmp.newFolder("report").toPath();
+        org.anomalyj.api.EvaluationResult r = EvaluateAction.evaluate(model, GRAIN, report, 2, Progress.NONE);
+        long tests = Files.list(GRAIN.resolve("test")).mapToLong(d -> {
+            try (java.util.stream.Stream<Path> files = Files.list(d)) {
+                return files.count();
+            } catch (java.io.IOException e) {
+                throw new RuntimeException(e);
+            }
+        }).sum();
+        assertEquals(tests, r.nTest);
+        assertTrue("better than chance on the sample data: " + r.imageAuroc, r.imageAuroc > 0.5);
+        assertTrue(Files.isRegularFile(report.resolve("grain_patchcore_roc.png")));
+        ResultsTable rt = new ResultsTable();
+        EvaluateAction.addRow(rt, r);
+        assertEquals(r.imageAuroc, rt.getValue("image_auroc", 0), 1e-12);
+        assertEquals("grain", rt.getStringValue("category", 0));
+    }
+
+    @Test
     public void modelInfoDescribesTheBundle() {
         String text = ModelInfoAction.describe(model);
         assertTrue(text, text.contains("method: patchcore"));
