@@ -38,10 +38,12 @@ public final class GuiDemo {
         ImagePlus imp = IJ.openImage(args[1]);
         imp.show();
         IJ.wait(500);
-        DetectOptions d = new DetectOptions();
-        d.model = model.toPath();
-        d.threads = 2;
-        Detect_Anomalies.run(d, imp, null, null);
+        // The real GenericDialog path, filled from macro options as when a macro calls
+        // run("Detect Anomalies", ...) (ImageJ hands options only to threads named "Run$_...").
+        Thread.currentThread().setName("Run$_gui-demo");
+        ij.Macro.setOptions("model=[" + model + "] threshold=auto opacity=40 min_area=1");
+        new Detect_Anomalies().run("");
+        ij.Macro.setOptions(null);
         RoiManager rm = RoiManager.getInstance();
         System.out.println("NOWINDOWS=" + UserErrors.noWindows());
         System.out.println("ROIMANAGER=" + (rm == null ? 0 : rm.getCount()));
