@@ -227,6 +227,47 @@ public class DetectActionTest {
     }
 
     @Test
+    public void cancellingTrainingWritesNoModel() {
+        Path out = tmp.getRoot().toPath().resolve("cancelled.zip");
+        Progress cancelSoon = new Progress() {
+            private int updates;
+
+            @Override
+            public void update(String step, long done, long total) {
+                updates++;
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return updates >= 3;
+            }
+        };
+        TrainOptions o = new TrainOptions();
+        o.size = 64;
+        try {
+            TrainAction.train(GRAIN, out, o, null, 1, cancelSoon);
+            fail("expected a cancel");
+        } catch (Progress.CancelledException e) {
+            assertFalse(Files.exists(out));
+        }
+    }
+
+    @Test
+    public void anRgbStackOnAGreyModelIsDetectedSliceBySlice() {
+        ImagePlus rgb = IJ.openImage(Paths.get("sample-data/weave/test/good/000.png").toString());
+        Assume.assumeTrue(rgb != null && rgb.getBitDepth() == 24);
+        ImageStack st = new ImageStack(rgb.getWidth(), rgb.getHeight());
+        st.addSlice(rgb.getProcessor().duplicate());
+        st.addSlice(rgb.getProcessor().duplicate());
+        ImagePlus imp = new ImagePlus("rgb stack", st);
+        ResultsTable rt = new ResultsTable();
+        DetectAction.Result r = new DetectAction(options()).run(imp, rt, Progress.NONE);
+        assertEquals(2, rt.size());
+        assertEquals("same slice, same score", r.detections.get(0).score(), r.detections.get(1).score(), 0);
+        assertEquals(24, imp.getBitDepth());
+    }
+
+    @Test
     public void modelInfoDescribesTheBundle() {
         String text = ModelInfoAction.describe(model);
         assertTrue(text, text.contains("method: patchcore"));
