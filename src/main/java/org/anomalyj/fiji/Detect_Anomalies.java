@@ -27,7 +27,7 @@ public class Detect_Anomalies implements PlugIn {
         gd.addFile("Model", Dialogs.remembered("model", ""));
         gd.addString("Threshold", "auto");
         gd.addMessage("threshold: a raw image score, or auto (the calibrated one)");
-        gd.addNumber("Opacity", 40, 0, "% (heatmap over the image)");
+        gd.addSlider("Opacity", 0, 100, 40);
         gd.addNumber("Min_area", 1, 0, "pixels");
         gd.addCheckbox("Anomaly_map", false);
         gd.addCheckbox("Mask", false);

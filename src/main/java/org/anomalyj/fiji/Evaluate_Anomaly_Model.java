@@ -11,8 +11,8 @@ import org.anomalyj.api.EvaluationResult;
 /**
  * Plugins &gt; Anomaly Detection &gt; Evaluate Anomaly Model... (ImageJ 1.x entry point). Macro:
  * <pre>run("Evaluate Anomaly Model...", "model=[/path/model.zip] data=[/path/grain] report=[/path/report]");</pre>
- * Metrics go to the "Anomaly Evaluation" table; with a report folder the ROC and PRO plots are
- * written there and, in the GUI, opened.
+ * Metrics go to the "Anomaly Evaluation" table and the Log; the ROC and PRO plots are written to
+ * the report folder (in the GUI, to a temporary one when none is given) and opened in the GUI.
  */
 public class Evaluate_Anomaly_Model implements PlugIn {
     static final String TITLE = "Evaluate Anomaly Model";
@@ -36,6 +36,14 @@ public class Evaluate_Anomaly_Model implements PlugIn {
         Path model = Dialogs.path(gd.nextString());
         Path data = Dialogs.path(gd.nextString());
         Path report = Dialogs.path(gd.nextString());
+        if (report == null && !UserErrors.noWindows()) {
+            // the GUI always shows the ROC/PRO plots; without a folder they go to a temporary one
+            try {
+                report = java.nio.file.Files.createTempDirectory("anomalyj-report");
+            } catch (java.io.IOException e) {
+                throw new org.anomalyj.AnomalyJException("Cannot create a temporary folder for the plots (" + e.getMessage() + "); give a report folder.", e);
+            }
+        }
         IJProgress progress = new IJProgress(TITLE);
         try {
             EvaluationResult r = EvaluateAction.evaluate(model, data, report, 0, progress);

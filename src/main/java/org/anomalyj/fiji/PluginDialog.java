@@ -19,7 +19,7 @@ import org.anomalyj.AnomalyJException;
  * underscores, shown with spaces in the dialog), as ImageJ derives it.
  */
 final class PluginDialog {
-    private enum Kind { STRING, FILE, FOLDER, NUMBER, CHOICE, CHECKBOX }
+    private enum Kind { STRING, FILE, FOLDER, NUMBER, SLIDER, CHOICE, CHECKBOX }
 
     private static final class Field {
         final Kind kind;
@@ -63,6 +63,11 @@ final class PluginDialog {
 
     void addNumber(String label, double value, int digits, String units) {
         items.add(new Field(Kind.NUMBER, label, format(value, digits), null, digits, units));
+    }
+
+    /** A number with a slider between {@code min} and {@code max} (a plain number headless). */
+    void addSlider(String label, double min, double max, double value) {
+        items.add(new Field(Kind.SLIDER, label, format(value, 0), new String[] {format(min, 0), format(max, 0)}, 0, null));
     }
 
     void addChoice(String label, String[] choices, String value) {
@@ -112,6 +117,10 @@ final class PluginDialog {
                 case NUMBER:
                     gd.addNumericField(f.label, Double.parseDouble(f.value), f.digits, 8, f.units);
                     break;
+                case SLIDER:
+                    gd.addSlider(f.label, Double.parseDouble(f.choices[0]), Double.parseDouble(f.choices[1]),
+                            Double.parseDouble(f.value));
+                    break;
                 case CHOICE:
                     gd.addChoice(f.label, f.choices, f.value);
                     break;
@@ -128,6 +137,7 @@ final class PluginDialog {
                 Field f = (Field) item;
                 switch (f.kind) {
                     case NUMBER:
+                    case SLIDER:
                         values.add(Double.toString(gd.getNextNumber()));
                         break;
                     case CHOICE:

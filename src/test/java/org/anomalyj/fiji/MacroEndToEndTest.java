@@ -180,6 +180,16 @@ public class MacroEndToEndTest {
         assertTrue(log, log.contains("Detect Anomalies failed: No image is open"));
     }
 
+    @Test
+    public void infoAndEvaluateFromAMacro() throws Exception {
+        String log = capturedOutput(() -> runMacro(
+                "run(\"Anomaly Model Info\", \"model=[" + model + "]\");\n"
+                + "run(\"Evaluate Anomaly Model...\", \"model=[" + model + "] data=[" + GRAIN.toAbsolutePath() + "]\");\n"));
+        assertTrue(log, log.contains("method: patchcore"));
+        assertTrue(log, log.contains("input: 128 x 128"));
+        assertTrue(log, log.matches("(?s).*Evaluate Anomaly Model: \\{.*\"image_auroc\":0\\.\\d+.*"));
+    }
+
     interface MacroRun {
         void run() throws Exception;
     }
