@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds a plain ImageJ 1.x folder with the AnomalyJ plugin installed, for headless batch runs
+# without Fiji:  DIR/ij.jar, DIR/plugins/AnomalyJ_.jar (with plugins.config), DIR/plugins/jars/
+# (ONNX Runtime, Gson: ImageJ 1.x puts jars in plugins/ subfolders on its class path).
+# Usage: scripts/fiji/make_imagej.sh [DIR]   (default: target/imagej)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DIR=${1:-target/imagej}
+if [ ! -f target/classes/plugins.config ] || [ -n "$(find src pom.xml -newer target/classes/plugins.config -print -quit)" ]; then
+  mvn -B -q -DskipTests compile
+fi
+mvn -B -q dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/deps
+mkdir -p "$DIR/plugins/jars"
+rm -f "$DIR"/plugins/AnomalyJ_.jar "$DIR"/plugins/jars/*.jar
+jar cf "$DIR/plugins/AnomalyJ_.jar" -C target/classes .
+cp target/deps/ij-*.jar "$DIR/ij.jar"
+cp target/deps/onnxruntime-*.jar target/deps/gson-*.jar "$DIR/plugins/jars/"
+echo "$DIR: ij.jar, plugins/AnomalyJ_.jar, plugins/jars/$(ls "$DIR/plugins/jars" | tr '\n' ' ')"

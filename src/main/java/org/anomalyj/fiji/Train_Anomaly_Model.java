@@ -1,0 +1,68 @@
+package org.anomalyj.fiji;
+
+import ij.IJ;
+import ij.plugin.PlugIn;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.anomalyj.api.ModelBundle;
+import org.anomalyj.api.TrainOptions;
+
+/**
+ * Plugins &gt; Anomaly Detection &gt; Train Anomaly Model... (ImageJ 1.x entry point). Macro:
+ * <pre>run("Train Anomaly Model...", "data=[/path/grain] method=patchcore backbone=builtin size=256 output=[/path/model.zip]");</pre>
+ */
+public class Train_Anomaly_Model implements PlugIn {
+    static final String TITLE = "Train Anomaly Model";
+    private static final String[] METHODS = {"patchcore", "padim"};
+
+    @Override
+    public void run(String arg) {
+        UserErrors.run(TITLE, this::runWithDialog);
+    }
+
+    private void runWithDialog() {
+        TrainOptions defaults = new TrainOptions();
+        PluginDialog gd = new PluginDialog(TITLE);
+        gd.addFolder("Data", Dialogs.remembered("data", ""));
+        gd.addMessage("a category folder (MVTec layout: train/good) or a folder of good images");
+        gd.addChoice("Method", METHODS, defaults.method);
+        gd.addString("Backbone", defaults.backbone);
+        gd.addMessage("builtin, a .onnx file with its .json sidecar, or a backbone name");
+        gd.addNumber("Size", defaults.size, 0, "pixels (multiple of 16)");
+        gd.addNumber("Coreset", defaults.coresetRatio, 3, "PatchCore: fraction of patches kept");
+        gd.addNumber("Seed", defaults.seed, 0, "");
+        gd.addNumber("Threads", 0, 0, "0 = all cores");
+        gd.addFolder("Validation", "");
+        gd.addMessage("optional: a category with defects in test/ for F1-optimal thresholds");
+        gd.addFile("Output", Dialogs.remembered("output", ""));
+        if (!gd.show()) {
+            return;
+        }
+        Path data = Dialogs.path(gd.nextString());
+        TrainOptions o = new TrainOptions();
+        o.method = gd.nextChoice();
+        o.backbone = gd.nextString().trim();
+        o.size = (int) gd.nextNumber();
+        o.coresetRatio = gd.nextNumber();
+        o.seed = (long) gd.nextNumber();
+        o.threads = (int) gd.nextNumber();
+        Path validation = Dialogs.path(gd.nextString());
+        Path output = Dialogs.path(gd.nextString());
+        if (data != null) {
+            Dialogs.remember("data", data.toString());
+        }
+        if (output != null) {
+            Dialogs.remember("output", output.toString());
+        }
+        IJProgress progress = new IJProgress(TITLE);
+        try {
+            ModelBundle b = TrainAction.train(data, output, o, validation, o.threads, progress);
+            Dialogs.remember("model", output.toString());
+            IJ.log(String.format(Locale.ROOT, "%s: wrote %s (%s, %s, %.1f s; image threshold %.4g, pixel threshold %.4g)",
+                    TITLE, output, b.method(), b.backbone().name(), b.training().get("seconds").getAsDouble(),
+                    b.calibration().imageThreshold(), b.calibration().pixelThreshold()));
+        } finally {
+            progress.done(TITLE + ": done");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.anomalyj.fiji.commands;
+
+import java.io.File;
+import org.anomalyj.api.TrainOptions;
+import org.anomalyj.fiji.IJProgress;
+import org.anomalyj.fiji.TrainAction;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/** Train Anomaly Model: writes a bundle; outputs its thresholds. No menu path (see the package comment). */
+@Plugin(type = Command.class, name = "anomalyj.train", label = "Train Anomaly Model")
+public class TrainAnomalyModelCommand implements Command {
+    @Parameter(label = "Good images (category or plain folder)", style = "directory")
+    public File data;
+
+    @Parameter(label = "Method", choices = {"patchcore", "padim"})
+    public String method = "patchcore";
+
+    @Parameter(label = "Backbone (builtin, .onnx file or name)")
+    public String backbone = "builtin";
+
+    @Parameter(label = "Input size (multiple of 16)", min = "32", max = "4096", stepSize = "16")
+    public int size = 256;
+
+    @Parameter(label = "Coreset ratio (PatchCore)", min = "0.0001", max = "1")
+    public double coreset = 0.01;
+
+    @Parameter(label = "Seed")
+    public long seed = 42;
+
+    @Parameter(label = "Model bundle to write (.zip)", style = "save")
+    public File output;
+
+    @Parameter(type = ItemIO.OUTPUT)
+    public double imageThreshold;
+
+    @Parameter(type = ItemIO.OUTPUT)
+    public double pixelThreshold;
+
+    @Override
+    public void run() {
+        TrainOptions o = new TrainOptions();
+        o.method = method;
+        o.backbone = backbone;
+        o.size = size;
+        o.coresetRatio = coreset;
+        o.seed = seed;
+        IJProgress progress = new IJProgress("Train Anomaly Model");
+        try {
+            org.anomalyj.api.ModelBundle b = TrainAction.train(data.toPath(), output.toPath(), o, null, 0, progress);
+            imageThreshold = b.calibration().imageThreshold();
+            pixelThreshold = b.calibration().pixelThreshold();
+        } finally {
+            progress.done("Train Anomaly Model: done");
+        }
+    }
+}

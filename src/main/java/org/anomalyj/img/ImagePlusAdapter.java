@@ -1,0 +1,114 @@
+package org.anomalyj.img;
+
+import ij.ImagePlus;
+import ij.process.ColorProcessor;
+import ij.process.ImageProcessor;
+import org.anomalyj.AnomalyJException;
+
+/**
+ * Converts ImageJ images into the engine's {@link FloatImage} (values 0..255), with the same rules
+ * as {@code data.ImageReader} so that a file gives the same result whether it is read from disk
+ * or from an open ImageJ window:
+ * <ul>
+ * <li>8-bit grey: 1 channel, pixel values as stored (a display LUT such as 'Fire' is ignored).</li>
+ * <li>8-bit indexed colour (COLOR_256, e.g. a palette PNG): looked up into 3 channels RGB.</li>
+ * <li>16-bit: 1 channel, value / 257 (65535 becomes 255).</li>
+ * <li>32-bit: 1 channel, the slice's own min..max stretched to 0..255 (NaN becomes 0).</li>
+ * <li>RGB: 3 channels.</li>
+ * </ul>
+ * This is the only class below {@code fiji/} that imports ImageJ. The user's image is only read,
+ * never modified (no conversion of the ImagePlus, no change of its display range).
+ */
+public final class ImagePlusAdapter {
+    private ImagePlusAdapter() {
+    }
+
+    /**
+     * One plane of an image.
+     *
+     * @param slice 1-based index into the image's stack (1..getStackSize())
+     */
+    public static FloatImage slice(ImagePlus imp, int slice) {
+        if (imp == null) {
+            throw new AnomalyJException("No image is open; open an image first.");
+        }
+        int n = imp.getStackSize();
+        if (slice < 1 || slice > n) {
+            throw new IllegalArgumentException("slice " + slice + " not in 1.." + n);
+        }
+        ImageProcessor ip = n == 1 ? imp.getProcessor() : imp.getStack().getProcessor(slice);
+        if (imp.getType() == ImagePlus.COLOR_256) {
+            // convertToRGB builds a new processor: the user's image stays as it is.
+            return toFloatImage(ip.convertToRGB());
+        }
+        return toFloatImage(ip);
+    }
+
+    /** Pixels of one processor; see the class comment for the rules. */
+    public static FloatImage toFloatImage(ImageProcessor ip) {
+        int w = ip.getWidth();
+        int h = ip.getHeight();
+        int plane = w * h;
+        Object pixels = ip.getPixels();
+        switch (ip.getBitDepth()) {
+            case 8: {
+                byte[] p = (byte[]) pixels;
+                float[] out = new float[plane];
+                for (int i = 0; i < plane; i++) {
+                    out[i] = p[i] & 0xff;
+                }
+                return new FloatImage(w, h, 1, out);
+            }
+            case 16: {
+                short[] p = (short[]) pixels;
+                float[] out = new float[plane];
+                for (int i = 0; i < plane; i++) {
+                    // Division (not * 1/257) keeps multiples of 257 exact, as ImageReader does.
+                    out[i] = (p[i] & 0xffff) / 257f;
+                }
+                return new FloatImage(w, h, 1, out);
+            }
+            case 32:
+                return stretched((float[]) pixels, w, h);
+            case 24: {
+                int[] p = (int[]) ((ColorProcessor) ip).getPixels();
+                float[] out = new float[3 * plane];
+                for (int i = 0; i < plane; i++) {
+                    int c = p[i];
+                    out[i] = c >> 16 & 0xff;
+                    out[plane + i] = c >> 8 & 0xff;
+                    out[2 * plane + i] = c & 0xff;
+                }
+                return new FloatImage(w, h, 3, out);
+            }
+            default:
+                throw new AnomalyJException("Images of bit depth " + ip.getBitDepth()
+                        + " are not supported; convert the image to 8-bit, 16-bit, 32-bit or RGB.");
+        }
+    }
+
+    /** min..max of the finite values -> 0..255; a constant image becomes all 0. */
+    private static FloatImage stretched(float[] p, int w, int h) {
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : p) {
+            if (v < min) {
+                min = v;
+            }
+            if (v > max) {
+                max = v;
+            }
+        }
+        float[] out = new float[p.length];
+        float range = max - min;
+        if (!(range > 0) || Float.isInfinite(range)) {
+            return new FloatImage(w, h, 1, out);
+        }
+        float scale = 255f / range;
+        for (int i = 0; i < p.length; i++) {
+            float v = (p[i] - min) * scale;
+            out[i] = v == v ? v : 0f; // NaN -> 0
+        }
+        return new FloatImage(w, h, 1, out);
+    }
+}
