@@ -19,7 +19,7 @@ public final class TrainOptions {
     /** PatchCore: channels kept per layer by adaptive average pooling (0 = all). */
     public int maxChannelsPerLayer = 0;
     /** PatchCore: dimensions of the random projection the greedy coreset runs on. */
-    public int projectionDim = 128;
+    public int projectionDim = 64;
     public long seed = 42;
     /** ONNX Runtime intra-op threads; 0 = all cores. */
     public int threads = 0;
@@ -39,7 +39,7 @@ public final class TrainOptions {
             throw new AnomalyJException("Coreset ratio " + coresetRatio + " must be in (0, 1]; 0.01 keeps 1% of the patches.");
         }
         if (projectionDim < 1) {
-            throw new AnomalyJException("The coreset projection needs at least 1 dimension (default 128).");
+            throw new AnomalyJException("The coreset projection needs at least 1 dimension (default 64).");
         }
         if (padimFeatures < 1) {
             throw new AnomalyJException("PaDiM needs at least 1 feature (default 550).");

@@ -28,7 +28,7 @@ final class TrainingOptionsMixin {
             description = "PatchCore: channels kept per layer by average pooling over channels, 0 = all (default: ${DEFAULT-VALUE}).")
     int maxChannels;
 
-    @Option(names = "--projection-dim", defaultValue = "128",
+    @Option(names = "--projection-dim", defaultValue = "64",
             description = "PatchCore: dimensions of the random projection the greedy coreset is computed on (default: ${DEFAULT-VALUE}).")
     int projectionDim;
 

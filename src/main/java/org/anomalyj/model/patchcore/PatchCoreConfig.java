@@ -14,9 +14,9 @@ public final class PatchCoreConfig {
     private final int maxChannelsPerLayer;
     private final long seed;
 
-    /** coresetRatio 0.01, projectionDim 128, numNeighbours 9, all channels, seed 42. */
+    /** coresetRatio 0.01, projectionDim 64, numNeighbours 9, all channels, seed 42. */
     public PatchCoreConfig() {
-        this(0.01, 128, 9, 0, 42);
+        this(0.01, 64, 9, 0, 42);
     }
 
     public PatchCoreConfig(double coresetRatio, int projectionDim, int numNeighbours, int maxChannelsPerLayer,
