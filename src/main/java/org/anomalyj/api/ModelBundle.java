@@ -129,6 +129,23 @@ public final class ModelBundle {
         return o;
     }
 
+    /**
+     * Checks, before any long work, that {@code file} can take a bundle: a .zip name in an
+     * existing folder.
+     */
+    public static void checkTarget(Path file) {
+        if (file == null || file.getFileName() == null) {
+            throw new AnomalyJException("No output file given; choose where to save the model (a .zip file).");
+        }
+        if (!file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
+            throw new AnomalyJException("The model file " + file + " must end in .zip.");
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !java.nio.file.Files.isDirectory(parent)) {
+            throw new AnomalyJException("The folder " + parent + " for the model does not exist; create it or choose another output file.");
+        }
+    }
+
     /** Writes the bundle atomically: a crash never leaves a half-written file at {@code file}. */
     public void save(Path file) {
         BundleWriter w = new BundleWriter();

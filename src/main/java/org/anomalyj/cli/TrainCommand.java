@@ -1,9 +1,7 @@
 package org.anomalyj.cli;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.anomalyj.AnomalyJException;
 import org.anomalyj.Progress;
 import org.anomalyj.api.ModelBundle;
 import org.anomalyj.api.TrainOptions;
@@ -35,14 +33,14 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrainOptions options = training.toOptions();
-        Category category = single(Datasets.open(data), data);
-        checkOut(out);
+        ModelBundle.checkTarget(out);
+        Category category = Datasets.openOne(data);
         Progress progress = new StderrProgress(System.err);
         System.err.printf("training %s on %d good images of '%s' (backbone %s, size %d)%n", options.method,
                 category.trainGood().size(), category.name(), options.backbone, options.size);
         ModelBundle bundle = new Trainer(options).train(category.trainGood(), data.toString(), progress);
         if (validation != null) {
-            bundle = ValidationCalibrator.calibrate(bundle, single(Datasets.open(validation), validation),
+            bundle = ValidationCalibrator.calibrate(bundle, Datasets.openOne(validation),
                     options.threads, progress);
         }
         bundle.save(out);
@@ -50,24 +48,5 @@ final class TrainCommand implements Callable<Integer> {
                 bundle.method(), bundle.backbone().name(), bundle.training().get("seconds").getAsDouble(),
                 bundle.calibration().imageThreshold(), bundle.calibration().pixelThreshold());
         return 0;
-    }
-
-    static Category single(List<Category> categories, Path dir) {
-        if (categories.size() != 1) {
-            StringBuilder names = new StringBuilder();
-            for (Category c : categories) {
-                names.append(names.length() == 0 ? "" : ", ").append(c.name());
-            }
-            throw new AnomalyJException(dir + " holds " + categories.size() + " categories (" + names
-                    + "); train on one category folder at a time, e.g. --data " + dir.resolve(categories.get(0).name()) + ".");
-        }
-        return categories.get(0);
-    }
-
-    static void checkOut(Path out) {
-        String name = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase();
-        if (!name.endsWith(".zip")) {
-            throw new AnomalyJException("The model file " + out + " must end in .zip.");
-        }
     }
 }

@@ -35,6 +35,23 @@ public final class Datasets {
     }
 
     /**
+     * The one category in {@code dir} (a category folder or a plain folder of images); a root
+     * holding several categories is refused with a message naming them and how to pick one.
+     */
+    public static Category openOne(Path dir) {
+        List<Category> categories = open(dir);
+        if (categories.size() != 1) {
+            StringBuilder names = new StringBuilder();
+            for (Category c : categories) {
+                names.append(names.length() == 0 ? "" : ", ").append(c.name());
+            }
+            throw new AnomalyJException(dir + " holds " + categories.size() + " categories (" + names
+                    + "); choose one category folder, e.g. " + dir.resolve(categories.get(0).name()) + ".");
+        }
+        return categories.get(0);
+    }
+
+    /**
      * Opens {@code dir}, which may be
      * <ul>
      * <li>a category (it has {@code train/good}): one category;</li>

@@ -24,7 +24,7 @@ public final class EvaluateAction {
             throw new AnomalyJException("The data folder " + data + " does not exist; choose an MVTec-layout category folder (with test/).");
         }
         ModelBundle bundle = ModelBundle.load(model);
-        Category category = TrainAction.single(org.anomalyj.data.Datasets.open(data), data);
+        Category category = org.anomalyj.data.Datasets.openOne(data);
         return new Evaluator(threads).evaluate(bundle, category, report, progress);
     }
 
