@@ -17,6 +17,7 @@ import javax.imageio.stream.ImageInputStream;
 
 import org.anomalyj.AnomalyJException;
 import org.anomalyj.img.FloatImage;
+import org.anomalyj.img.Intensity;
 
 /**
  * Reads image files (PNG, TIFF, JPEG, BMP: whatever {@code javax.imageio} can decode) into
@@ -219,7 +220,7 @@ public final class ImageReader {
             }
         }
         if (stretch) {
-            stretchToByteRange(data, file);
+            Intensity.stretchToByteRange(data, data, "file " + file);
         }
         return out;
     }
@@ -301,34 +302,6 @@ public final class ImageReader {
         return out;
     }
 
-    /** Linear min..max -> 0..255 for float / signed / 32-bit data (documented in the class comment). */
-    private static void stretchToByteRange(float[] data, Path file) {
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : data) {
-            if (v < min) {
-                min = v;
-            }
-            if (v > max) {
-                max = v;
-            }
-        }
-        if (Float.isInfinite(min) || Float.isInfinite(max)) {
-            if (min == Float.POSITIVE_INFINITY && max == Float.NEGATIVE_INFINITY) {
-                // Only NaN samples.
-                java.util.Arrays.fill(data, 0f);
-                return;
-            }
-            throw new AnomalyJException("Image file " + file + " contains infinite sample values;"
-                    + " convert it to an 8- or 16-bit image first.");
-        }
-        float range = max - min;
-        float scale = range > 0 ? 255f / range : 0f;
-        for (int i = 0; i < data.length; i++) {
-            float v = data[i];
-            data[i] = v != v ? 0f : (v - min) * scale;
-        }
-    }
 
     // --- checks and messages --------------------------------------------------------------------
 

@@ -87,28 +87,10 @@ public final class ImagePlusAdapter {
         }
     }
 
-    /** min..max of the finite values -> 0..255; a constant image becomes all 0. */
+    /** min..max of the values -> 0..255 (see {@link Intensity}); the user's pixels are not touched. */
     private static FloatImage stretched(float[] p, int w, int h) {
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : p) {
-            if (v < min) {
-                min = v;
-            }
-            if (v > max) {
-                max = v;
-            }
-        }
         float[] out = new float[p.length];
-        float range = max - min;
-        if (!(range > 0) || Float.isInfinite(range)) {
-            return new FloatImage(w, h, 1, out);
-        }
-        float scale = 255f / range;
-        for (int i = 0; i < p.length; i++) {
-            float v = (p[i] - min) * scale;
-            out[i] = v == v ? v : 0f; // NaN -> 0
-        }
+        Intensity.stretchToByteRange(p, out, "(32-bit ImageJ image)");
         return new FloatImage(w, h, 1, out);
     }
 }
