@@ -7,11 +7,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.anomalyj.AnomalyJException;
 import org.anomalyj.Progress;
 import org.anomalyj.backbone.BackboneDescriptor;
 import org.anomalyj.backbone.Backbones;
 import org.anomalyj.backbone.FeatureExtractor;
+import org.anomalyj.backbone.FeatureMap;
 import org.anomalyj.backbone.ResolvedBackbone;
 import org.anomalyj.data.ImageReader;
 import org.anomalyj.img.FloatImage;
@@ -75,13 +80,7 @@ public final class Trainer {
         try (FeatureExtractor extractor = BackboneSource.open(descriptor, onnx, layers, options.threads,
                 resolved.displayName())) {
             ModelFitter fitter = Models.fitter(options.method, methodConfig());
-            int i = 0;
-            for (Path p : fitImages) {
-                progress.checkCancelled();
-                FloatImage img = ImageReader.read(p);
-                fitter.add(extractor.extract(InferencePipeline.toModelInput(img, options.size)));
-                progress.update("features", ++i, fitImages.size());
-            }
+            extractFeatures(extractor, fitter, fitImages, progress);
             long featuresDone = System.nanoTime();
             AnomalyModel model = fitter.fit(progress);
             long fitDone = System.nanoTime();
@@ -105,6 +104,56 @@ public final class Trainer {
             training.add("options", methodConfig());
             return new ModelBundle(model, descriptor, onnx, layers, options.size, options.blurSigma, calibration,
                     training);
+        }
+    }
+
+    /**
+     * Streams every image's features into the fitter. The fitter's work on image i (aggregation,
+     * copying) runs on a second thread while the backbone runs on image i+1, so the two overlap;
+     * at most two images' features are held at once.
+     */
+    private void extractFeatures(FeatureExtractor extractor, ModelFitter fitter, List<Path> images, Progress progress) {
+        ExecutorService adder = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "anomalyj-fit-add");
+            t.setDaemon(true);
+            return t;
+        });
+        Future<?> pending = null;
+        try {
+            int i = 0;
+            for (Path p : images) {
+                progress.checkCancelled();
+                FloatImage img = ImageReader.read(p);
+                List<FeatureMap> features = extractor.extract(InferencePipeline.toModelInput(img, options.size));
+                await(pending);
+                pending = adder.submit(() -> fitter.add(features));
+                progress.update("features", ++i, images.size());
+            }
+            await(pending);
+        } finally {
+            adder.shutdownNow();
+        }
+    }
+
+    /** Waits for the previous add; its exception (e.g. a user error) is rethrown as it was. */
+    private static void await(Future<?> pending) {
+        if (pending == null) {
+            return;
+        }
+        try {
+            pending.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Progress.CancelledException();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            if (cause instanceof Error) {
+                throw (Error) cause;
+            }
+            throw new IllegalStateException(cause);
         }
     }
 

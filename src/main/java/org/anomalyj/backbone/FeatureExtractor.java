@@ -16,6 +16,7 @@ public interface FeatureExtractor extends AutoCloseable {
     /** Layers this extractor returns, in order (a subset of the descriptor's outputs). */
     List<String> layers();
 
+    /** The returned maps belong to the caller: an extractor never reuses or changes them later. */
     List<FeatureMap> extract(FloatImage rgb);
 
     /** Several images at once; backbones that batch natively override this. */
