@@ -143,7 +143,12 @@ public final class GreedyCoreset {
         final int d;
         final int size;
         final int capacity;
-        final float[] minDist;
+        /**
+         * Per cluster, the squared distance of each member to its center, parallel to
+         * {@code members}: the bound checks and extent scans read contiguous memory instead of
+         * jumping through a global array by point index.
+         */
+        float[][] dists;
         /** Centers' projected coordinates, one array per dimension: center-center distances vectorise. */
         final float[][] centers;
         final float[] centerCenter;
@@ -160,7 +165,7 @@ public final class GreedyCoreset {
             this.d = d;
             this.size = size;
             this.capacity = size + 1;
-            this.minDist = new float[n];
+            this.dists = new float[capacity][];
             this.centers = new float[d][capacity];
             this.centerCenter = new float[capacity];
             this.members = new int[capacity][];
@@ -180,6 +185,8 @@ public final class GreedyCoreset {
             }
             members[0] = all;
             count[0] = n;
+            float[] minDist = new float[n];
+            dists[0] = minDist;
             IntStream.range(0, (n + 4095) / 4096).parallel().forEach(b -> {
                 int lo = b * 4096;
                 int hi = Math.min(n, lo + 4096);
@@ -235,17 +242,21 @@ public final class GreedyCoreset {
                     moved += movedCount[candidates[q]];
                 }
                 int[] mine = new int[Math.max(1, moved)];
+                float[] mineDist = new float[mine.length];
                 int m = 0;
                 for (int q = 0; q < nc; q++) {
                     int j = candidates[q];
                     System.arraycopy(members[j], count[j], mine, m, movedCount[j]);
+                    System.arraycopy(dists[j], count[j], mineDist, m, movedCount[j]);
                     m += movedCount[j];
                     movedCount[j] = 0;
                     if (count[j] * 4 < members[j].length && members[j].length > 64) {
                         members[j] = Arrays.copyOf(members[j], count[j]);
+                        dists[j] = Arrays.copyOf(dists[j], count[j]);
                     }
                 }
                 members[id] = mine;
+                dists[id] = mineDist;
                 count[id] = moved;
                 updateExtent(id);
             }
@@ -282,6 +293,7 @@ public final class GreedyCoreset {
          */
         private void scan(int j, float[] c) {
             int[] mem = members[j];
+            float[] dl = dists[j];
             int cnt = count[j];
             float bound = centerCenter[j] / (4f * (1f + MARGIN));
             int movedHere = 0;
@@ -290,11 +302,11 @@ public final class GreedyCoreset {
             int[] pending = new int[8];
             int np = 0;
             for (int q = 0; q <= cnt; q++) {
-                if (q < cnt && minDist[mem[q]] >= bound) {
+                if (q < cnt && dl[q] >= bound) {
                     pending[np++] = q;
                 }
                 if (np == 8 || (q == cnt && np > 0)) {
-                    movedHere += update(mem, pending, np, c);
+                    movedHere += update(mem, dl, pending, np, c);
                     np = 0;
                 }
             }
@@ -315,8 +327,11 @@ public final class GreedyCoreset {
                         break;
                     }
                     int t = mem[lo];
-                    mem[lo++] = mem[hi];
-                    mem[hi--] = ~t;
+                    float td = dl[lo];
+                    mem[lo] = mem[hi];
+                    dl[lo++] = dl[hi];
+                    mem[hi] = ~t;
+                    dl[hi--] = td;
                 }
             }
             count[j] = cnt - movedHere;
@@ -328,7 +343,7 @@ public final class GreedyCoreset {
          * Distances of up to eight points (mem[pending[i]]) to c with the reference arithmetic;
          * closer points get their new distance and are marked as movers (~index).
          */
-        private int update(int[] mem, int[] pending, int np, float[] c) {
+        private int update(int[] mem, float[] dl, int[] pending, int np, float[] c) {
             int p0 = mem[pending[0]] * d;
             int p1 = mem[pending[Math.min(1, np - 1)]] * d;
             int p2 = mem[pending[Math.min(2, np - 1)]] * d;
@@ -338,14 +353,14 @@ public final class GreedyCoreset {
             int p6 = mem[pending[Math.min(6, np - 1)]] * d;
             int p7 = mem[pending[Math.min(7, np - 1)]] * d;
             float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
-            float m0 = minDist[mem[pending[0]]];
-            float m1 = minDist[p1 / d];
-            float m2 = minDist[p2 / d];
-            float m3 = minDist[p3 / d];
-            float m4 = minDist[p4 / d];
-            float m5 = minDist[p5 / d];
-            float m6 = minDist[p6 / d];
-            float m7 = minDist[p7 / d];
+            float m0 = dl[pending[0]];
+            float m1 = dl[pending[Math.min(1, np - 1)]];
+            float m2 = dl[pending[Math.min(2, np - 1)]];
+            float m3 = dl[pending[Math.min(3, np - 1)]];
+            float m4 = dl[pending[Math.min(4, np - 1)]];
+            float m5 = dl[pending[Math.min(5, np - 1)]];
+            float m6 = dl[pending[Math.min(6, np - 1)]];
+            float m7 = dl[pending[Math.min(7, np - 1)]];
             float[] x = points;
             // Partial distance search: the sums only grow, so once every one of the eight has
             // reached its point's current distance none of them can move and the rest of the
@@ -381,8 +396,8 @@ public final class GreedyCoreset {
             for (int i = 0; i < np; i++) {
                 int q = pending[i];
                 int idx = mem[q];
-                if (sums[i] < minDist[idx]) {
-                    minDist[idx] = sums[i];
+                if (sums[i] < dl[q]) {
+                    dl[q] = sums[i];
                     mem[q] = ~idx; // mark as mover
                     moved++;
                 }
@@ -393,12 +408,13 @@ public final class GreedyCoreset {
         /** Radius (largest squared distance) and its point (lowest index on ties) of cluster j. */
         private void updateExtent(int j) {
             int[] mem = members[j];
+            float[] dl = dists[j];
             int cnt = count[j];
             float r = -1f;
             int f = Integer.MAX_VALUE;
             for (int q = 0; q < cnt; q++) {
                 int i = mem[q];
-                float v = minDist[i];
+                float v = dl[q];
                 if (v > r || (v == r && i < f)) {
                     r = v;
                     f = i;
