@@ -18,8 +18,8 @@ public final class TrainOptions {
     public int padimFeatures = 550;
     /** PatchCore: channels kept per layer by adaptive average pooling (0 = all). */
     public int maxChannelsPerLayer = 0;
-    /** PatchCore: dimensions of the random projection the greedy coreset runs on. */
-    public int projectionDim = 64;
+    /** PatchCore: dimensions of the random projection the greedy coreset runs on; 0 = automatic (128, or 64 above 400k patches). */
+    public int projectionDim = 0;
     public long seed = 42;
     /** ONNX Runtime intra-op threads; 0 = all cores. */
     public int threads = 0;
@@ -38,8 +38,8 @@ public final class TrainOptions {
         if (!(coresetRatio > 0 && coresetRatio <= 1)) {
             throw new AnomalyJException("Coreset ratio " + coresetRatio + " must be in (0, 1]; 0.01 keeps 1% of the patches.");
         }
-        if (projectionDim < 1) {
-            throw new AnomalyJException("The coreset projection needs at least 1 dimension (default 64).");
+        if (projectionDim < 0) {
+            throw new AnomalyJException("The coreset projection dimension must be positive, or 0 for automatic (the default).");
         }
         if (padimFeatures < 1) {
             throw new AnomalyJException("PaDiM needs at least 1 feature (default 550).");

@@ -28,8 +28,9 @@ final class TrainingOptionsMixin {
             description = "PatchCore: channels kept per layer by average pooling over channels, 0 = all (default: ${DEFAULT-VALUE}).")
     int maxChannels;
 
-    @Option(names = "--projection-dim", defaultValue = "64",
-            description = "PatchCore: dimensions of the random projection the greedy coreset is computed on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--projection-dim", defaultValue = "0",
+            description = "PatchCore: dimensions of the random projection the greedy coreset is computed on; "
+                    + "0 = automatic: 128, or 64 above 400,000 training patches (default: ${DEFAULT-VALUE}).")
     int projectionDim;
 
     @Option(names = "--padim-features", defaultValue = "550",

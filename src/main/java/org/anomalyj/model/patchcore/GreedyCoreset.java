@@ -35,6 +35,21 @@ public final class GreedyCoreset {
     private GreedyCoreset() {
     }
 
+    /** Patch count above which the automatic projection drops from 128 to 64 dimensions. */
+    public static final long LARGE_PATCH_SET = 400_000;
+
+    /**
+     * The automatic projection size: 128 dimensions, or 64 for more than {@link #LARGE_PATCH_SET}
+     * patches. The greedy selection costs about ratio * N^2 * d, so on large sets the projection is
+     * what keeps the fit within minutes. Measured with ResNet50v2 (coreset 1%): on Magnetic Tile
+     * (700k patches) 64 dims kept image AUROC at 0.953 (128: 0.956) and cut the fit from 222 s to
+     * 171 s; on KolektorSDD (256k patches) 64 dims lost 1.4 points of image AUROC (0.904 vs 0.918)
+     * while 128 dims cost only about a minute.
+     */
+    public static int projectionDimFor(long patches) {
+        return patches > LARGE_PATCH_SET ? 64 : 128;
+    }
+
     /** Coreset size for N points: max(1, round(ratio * N)), at most N. */
     public static int coresetSize(long n, double ratio) {
         return (int) Math.min(n, Math.max(1L, Math.round(ratio * n)));

@@ -14,9 +14,9 @@ public final class PatchCoreConfig {
     private final int maxChannelsPerLayer;
     private final long seed;
 
-    /** coresetRatio 0.01, projectionDim 64, numNeighbours 9, all channels, seed 42. */
+    /** coresetRatio 0.01, projectionDim 0 (automatic, see {@link GreedyCoreset#projectionDimFor}), numNeighbours 9, all channels, seed 42. */
     public PatchCoreConfig() {
-        this(0.01, 64, 9, 0, 42);
+        this(0.01, 0, 9, 0, 42);
     }
 
     public PatchCoreConfig(double coresetRatio, int projectionDim, int numNeighbours, int maxChannelsPerLayer,
@@ -25,10 +25,10 @@ public final class PatchCoreConfig {
             throw new AnomalyJException("PatchCore coreset ratio must be in (0, 1], not " + coresetRatio
                     + "; use e.g. 0.01 to 0.1.");
         }
-        if (projectionDim < 1 || numNeighbours < 1 || maxChannelsPerLayer < 0) {
+        if (projectionDim < 0 || numNeighbours < 1 || maxChannelsPerLayer < 0) {
             throw new AnomalyJException("PatchCore settings out of range (projection_dim " + projectionDim
                     + ", num_neighbours " + numNeighbours + ", max_channels_per_layer " + maxChannelsPerLayer
-                    + "); use positive values (0 channels = keep all).");
+                    + "); use positive values (0 channels = keep all, 0 projection_dim = automatic).");
         }
         this.coresetRatio = coresetRatio;
         this.projectionDim = projectionDim;
@@ -41,7 +41,7 @@ public final class PatchCoreConfig {
         return coresetRatio;
     }
 
-    /** Dimensions of the random projection used for coreset selection only. */
+    /** Dimensions of the random projection used for coreset selection only; 0 = automatic. */
     public int projectionDim() {
         return projectionDim;
     }

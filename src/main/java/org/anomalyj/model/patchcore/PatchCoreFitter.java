@@ -58,7 +58,8 @@ public final class PatchCoreFitter implements ModelFitter {
         if (chunks.isEmpty()) {
             throw new AnomalyJException("PatchCore got no training images; add at least one normal image.");
         }
-        if (patches * config.projectionDim() > Integer.MAX_VALUE) {
+        int projectionDim = config.projectionDim() > 0 ? config.projectionDim() : GreedyCoreset.projectionDimFor(patches);
+        if (patches * projectionDim > Integer.MAX_VALUE) {
             throw new AnomalyJException("PatchCore has " + patches + " training patches, too many to project at once;"
                     + " use fewer or smaller training images, or a lower projection_dim.");
         }
@@ -66,17 +67,18 @@ public final class PatchCoreFitter implements ModelFitter {
         int size = GreedyCoreset.coresetSize(n, config.coresetRatio());
         Random random = new Random(config.seed());
         progress.update("projection", 0, 1);
-        float[][] matrix = GreedyCoreset.projectionMatrix(dim, config.projectionDim(), random);
-        float[] projected = GreedyCoreset.project(chunks, dim, matrix, config.projectionDim());
+        float[][] matrix = GreedyCoreset.projectionMatrix(dim, projectionDim, random);
+        float[] projected = GreedyCoreset.project(chunks, dim, matrix, projectionDim);
         progress.checkCancelled();
         int start = random.nextInt(n);
-        int[] selected = GreedyCoreset.select(projected, n, config.projectionDim(), size, start, progress);
+        int[] selected = GreedyCoreset.select(projected, n, projectionDim, size, start, progress);
         projected = null;
         float[] bank = gather(selected);
         progress.update("memory bank neighbours", 0, 1);
         MemoryBank memory = new MemoryBank(bank, size, dim, config.numNeighbours(), null);
         progress.update("memory bank neighbours", 1, 1);
-        return new PatchCoreModel(config, aggregator, layers, memory, patches);
+        // the model records the projection actually used, so the bundle says how it was fitted
+        return new PatchCoreModel(config.withProjectionDim(projectionDim), aggregator, layers, memory, patches);
     }
 
     /** The full-dimensional embeddings of the selected global patch indices, in selection order. */
