@@ -58,17 +58,7 @@ public final class AtomicFile {
             }
             try (FileChannel c = ch) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(c), 1 << 16);
-                writer.writeTo(new OutputStream() { // shield the channel from a writer that closes its stream
-                    @Override
-                    public void write(int b) throws IOException {
-                        out.write(b);
-                    }
-
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        out.write(b, off, len);
-                    }
-                });
+                writer.writeTo(new NonClosingOutputStream(out));
                 out.flush();
                 c.force(true); // durable before the rename publishes it
             }

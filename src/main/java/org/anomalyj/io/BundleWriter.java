@@ -119,17 +119,7 @@ public final class BundleWriter {
         }
         zip.putNextEntry(entry);
         // Shield the zip stream from a Content that closes its argument.
-        content.writeTo(new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                zip.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                zip.write(b, off, len);
-            }
-        });
+        content.writeTo(new NonClosingOutputStream(zip));
         zip.closeEntry();
     }
 
