@@ -4,7 +4,6 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
@@ -23,6 +22,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.anomalyj.AnomalyJException;
 import org.anomalyj.img.FloatImage;
+import org.anomalyj.onnx.Sessions;
 
 /**
  * A frozen CNN run by ONNX Runtime on the CPU, described by a {@link BackboneDescriptor}.
@@ -38,11 +38,6 @@ import org.anomalyj.img.FloatImage;
  * throughput use {@link #extractBatch(List)} or one instance per thread.
  */
 public final class OnnxBackbone implements FeatureExtractor {
-
-    /** One environment per JVM, as ONNX Runtime recommends; never closed. */
-    private static final class Env {
-        static final OrtEnvironment INSTANCE = OrtEnvironment.getEnvironment();
-    }
 
     private final OrtSession session;
     private final BackboneDescriptor descriptor;
@@ -96,8 +91,8 @@ public final class OnnxBackbone implements FeatureExtractor {
             throw new AnomalyJException("Backbone file " + source + " does not exist; check the path or use --backbone builtin.");
         }
         OrtSession session;
-        try (OrtSession.SessionOptions options = options(threads)) {
-            session = Env.INSTANCE.createSession(onnxFile.toString(), options);
+        try (OrtSession.SessionOptions options = Sessions.options(threads)) {
+            session = Sessions.environment().createSession(onnxFile.toString(), options);
         } catch (OrtException e) {
             throw corrupt(source, e);
         }
@@ -112,8 +107,8 @@ public final class OnnxBackbone implements FeatureExtractor {
     public static OnnxBackbone fromBytes(byte[] onnx, BackboneDescriptor d, List<String> layers, int threads,
             String sourceName) {
         OrtSession session;
-        try (OrtSession.SessionOptions options = options(threads)) {
-            session = Env.INSTANCE.createSession(onnx, options);
+        try (OrtSession.SessionOptions options = Sessions.options(threads)) {
+            session = Sessions.environment().createSession(onnx, options);
         } catch (OrtException e) {
             throw corrupt(sourceName, e);
         }
@@ -136,13 +131,13 @@ public final class OnnxBackbone implements FeatureExtractor {
      * 256) and channel count (0 if unknown). Null if the file cannot be loaded or run.
      */
     static ProbeResult probe(Path onnxFile) {
-        try (OrtSession.SessionOptions options = options(0);
-                OrtSession s = Env.INSTANCE.createSession(onnxFile.toString(), options)) {
+        try (OrtSession.SessionOptions options = Sessions.options(0);
+                OrtSession s = Sessions.environment().createSession(onnxFile.toString(), options)) {
             String inputName = s.getInputNames().iterator().next();
             ProbeResult r = new ProbeResult(inputName);
             int size = 256;
             FloatBuffer zeros = ByteBuffer.allocateDirect(3 * size * size * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            try (OnnxTensor t = OnnxTensor.createTensor(Env.INSTANCE, zeros, new long[] {1, 3, size, size});
+            try (OnnxTensor t = OnnxTensor.createTensor(Sessions.environment(), zeros, new long[] {1, 3, size, size});
                     OrtSession.Result res = s.run(Collections.singletonMap(inputName, t))) {
                 for (Map.Entry<String, OnnxValue> e : res) {
                     int stride = 0;
@@ -172,21 +167,6 @@ public final class OnnxBackbone implements FeatureExtractor {
 
         ProbeResult(String input) {
             this.input = input;
-        }
-    }
-
-    private static OrtSession.SessionOptions options(int threads) throws OrtException {
-        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-        try {
-            int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-            o.setIntraOpNumThreads(n);
-            o.setInterOpNumThreads(1);
-            o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            return o;
-        } catch (OrtException e) {
-            o.close();
-            throw e;
         }
     }
 
@@ -291,7 +271,7 @@ public final class OnnxBackbone implements FeatureExtractor {
         }
         FloatBuffer packed = pack(images, w, h);
         long[] shape = {n, 3, h, w};
-        try (OnnxTensor tensor = OnnxTensor.createTensor(Env.INSTANCE, packed, shape);
+        try (OnnxTensor tensor = OnnxTensor.createTensor(Sessions.environment(), packed, shape);
                 OrtSession.Result result = session.run(Collections.singletonMap(descriptor.input(), tensor), fetch)) {
             List<List<FeatureMap>> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
