@@ -13,7 +13,6 @@ import org.anomalyj.data.Category;
 import org.anomalyj.data.ImageReader;
 import org.anomalyj.data.Sample;
 import org.anomalyj.img.FloatImage;
-import org.anomalyj.img.Resize;
 import org.anomalyj.metrics.Roc;
 import org.anomalyj.metrics.Curve;
 import org.anomalyj.metrics.F1;
@@ -73,14 +72,8 @@ public final class Evaluator {
                 scores[i] = p.score();
                 labels[i] = s.anomalous();
                 scored.add(new Scored(s, p.score()));
-                boolean[] mask = null;
-                if (s.mask() != null) {
-                    boolean[] full = ImageReader.readMask(s.mask(), image.width(), image.height());
-                    mask = Resize.nearest(full, image.width(), image.height(), size, size);
-                    anyMask = true;
-                } else if (!s.anomalous()) {
-                    mask = new boolean[size * size];
-                }
+                boolean[] mask = GroundTruth.at(s, image.width(), image.height(), size);
+                anyMask |= s.mask() != null;
                 if (mask != null) {
                     pixels.add(p.map().values(), mask, size, size);
                 }

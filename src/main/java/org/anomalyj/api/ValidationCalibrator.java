@@ -8,7 +8,6 @@ import org.anomalyj.data.Category;
 import org.anomalyj.data.ImageReader;
 import org.anomalyj.data.Sample;
 import org.anomalyj.img.FloatImage;
-import org.anomalyj.img.Resize;
 
 /**
  * Re-calibrates a bundle on a validation set that holds defects: F1-optimal image threshold and,
@@ -32,7 +31,7 @@ public final class ValidationCalibrator {
         boolean[] labels = new boolean[samples.size()];
         int withMask = 0;
         for (Sample s : samples) {
-            if (s.mask() != null || !s.anomalous()) {
+            if (GroundTruth.known(s)) {
                 withMask++;
             }
         }
@@ -48,10 +47,8 @@ public final class ValidationCalibrator {
                 Prediction p = detector.pipeline().predict(image);
                 scores[i] = p.score();
                 labels[i] = s.anomalous();
-                if (s.mask() != null || !s.anomalous()) {
-                    boolean[] mask = s.mask() == null ? new boolean[size * size]
-                            : Resize.nearest(ImageReader.readMask(s.mask(), image.width(), image.height()),
-                                    image.width(), image.height(), size, size);
+                boolean[] mask = GroundTruth.at(s, image.width(), image.height(), size);
+                if (mask != null) {
                     float[] v = p.map().values();
                     for (int j = 0; j < PIXELS_PER_IMAGE; j++) {
                         int idx = random.nextInt(v.length);
