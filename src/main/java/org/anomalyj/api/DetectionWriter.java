@@ -53,7 +53,7 @@ public final class DetectionWriter {
     public void write(Path input, FloatImage image, Detection d, Calibration calibration) {
         String stem = stem(input);
         if (images) {
-            AnomalyMap normalized = Evaluator.normalize(d.map(), calibration);
+            AnomalyMap normalized = calibration.pixel().normalize(d.map());
             MapFiles.writeTiff(d.map(), target(stem + "_anomaly.tif"));
             MapFiles.writePng(Heatmap.overlay(image, normalized, 0.4f), target(stem + "_overlay.png"));
             MapFiles.writePng(Heatmap.maskImage(d.map(), (float) calibration.pixelThreshold()), target(stem + "_mask.png"));

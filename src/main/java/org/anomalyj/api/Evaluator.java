@@ -147,7 +147,7 @@ public final class Evaluator {
         for (Scored s : pick) {
             FloatImage image = ImageReader.read(s.sample.image());
             Detection d = detector.detect(image, s.sample.name());
-            AnomalyMap normalized = normalize(d.map(), detector.calibration());
+            AnomalyMap normalized = detector.calibration().pixel().normalize(d.map());
             BufferedImage overlay = Heatmap.overlay(image, normalized, 0.4f);
             BufferedImage plain = Heatmap.overlay(image, normalized, 0f);
             String title = String.format("%s  score %.3f  %s", s.sample.name(), d.normalizedScore(),
@@ -155,15 +155,5 @@ public final class Evaluator {
             tiles.add(new MontageTile(title, plain, overlay));
         }
         Montage.write(file, tiles, 2);
-    }
-
-    /** Map values through the pixel normalisation (threshold at 0.5). */
-    public static AnomalyMap normalize(AnomalyMap map, Calibration c) {
-        float[] v = map.values();
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) c.pixel().normalize(v[i]);
-        }
-        return new AnomalyMap(map.width(), map.height(), out);
     }
 }
