@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.anomalyj.AnomalyJException;
-import org.anomalyj.img.FloatImage;
+import org.anomalyj.img.PixelSource;
 import org.anomalyj.post.AnomalyMap;
 import org.anomalyj.post.Heatmap;
 import org.anomalyj.post.MapFiles;
@@ -50,12 +50,12 @@ public final class DetectionWriter {
         return dot > 0 ? name.substring(0, dot) : name;
     }
 
-    public void write(Path input, FloatImage image, Detection d, Calibration calibration) {
+    public void write(Path input, PixelSource image, Detection d, Calibration calibration) {
         String stem = stem(input);
         if (images) {
-            AnomalyMap normalized = calibration.pixel().normalize(d.map());
             MapFiles.writeTiff(d.map(), target(stem + "_anomaly.tif"));
-            MapFiles.writePng(Heatmap.overlay(image, normalized, 0.4f), target(stem + "_overlay.png"));
+            MapFiles.writePng(Heatmap.overlay(image, d.map(), calibration.pixel(), Heatmap.DEFAULT_OPACITY),
+                    target(stem + "_overlay.png"));
             MapFiles.writePng(Heatmap.maskImage(d.map(), (float) calibration.pixelThreshold()), target(stem + "_mask.png"));
         }
         csv.append(csvRow(input.getFileName().toString(), image.width(), image.height(), d)).append('\n');

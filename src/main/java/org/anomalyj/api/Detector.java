@@ -2,7 +2,7 @@ package org.anomalyj.api;
 
 import java.util.List;
 import org.anomalyj.backbone.FeatureExtractor;
-import org.anomalyj.img.FloatImage;
+import org.anomalyj.img.PixelSource;
 import org.anomalyj.img.Resize;
 import org.anomalyj.post.AnomalyMap;
 import org.anomalyj.post.Region;
@@ -17,7 +17,7 @@ public final class Detector implements AutoCloseable {
     private final ModelBundle bundle;
     private final Calibration calibration;
     private final FeatureExtractor extractor;
-    private final InferencePipeline pipeline;
+    private final ImageScorer pipeline;
     private final int minRegionArea;
 
     /**
@@ -45,11 +45,11 @@ public final class Detector implements AutoCloseable {
         return calibration;
     }
 
-    public InferencePipeline pipeline() {
+    public ImageScorer pipeline() {
         return pipeline;
     }
 
-    public Detection detect(FloatImage image, String name) {
+    public Detection detect(PixelSource image, String name) {
         Prediction p = pipeline.predict(image);
         return toDetection(p, image.width(), image.height(), name);
     }

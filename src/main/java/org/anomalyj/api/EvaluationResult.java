@@ -8,6 +8,10 @@ public final class EvaluationResult {
     public String method;
     public String backbone;
     public int inputSize;
+    /** "sm", or e.g. "ens tile 256 stride 128". */
+    public String tiling = "sm";
+    /** Largest Java heap in use while the test images were scored (MB), NaN when not measured. */
+    public double peakHeapMb = Double.NaN;
     public double imageAuroc = Double.NaN;
     public double pixelAuroc = Double.NaN;
     public double aupro = Double.NaN;
@@ -25,6 +29,7 @@ public final class EvaluationResult {
         o.addProperty("method", method);
         o.addProperty("backbone", backbone);
         o.addProperty("input_size", inputSize);
+        o.addProperty("tiling", tiling);
         put(o, "image_auroc", imageAuroc);
         put(o, "pixel_auroc", pixelAuroc);
         put(o, "aupro", aupro);
@@ -32,6 +37,7 @@ public final class EvaluationResult {
         put(o, "image_f1", imageF1);
         put(o, "fit_seconds", fitSeconds);
         put(o, "infer_ms_per_image", inferMsPerImage);
+        put(o, "peak_heap_mb", peakHeapMb);
         o.addProperty("n_train", nTrain);
         o.addProperty("n_test", nTest);
         return o;

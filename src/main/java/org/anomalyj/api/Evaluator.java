@@ -53,7 +53,6 @@ public final class Evaluator {
         if (test.isEmpty()) {
             throw new AnomalyJException("Category " + category.root() + " has no test images; evaluate needs test/good and test/<defect> folders.");
         }
-        int size = bundle.inputSize();
         double[] scores = new double[test.size()];
         boolean[] labels = new boolean[test.size()];
         PixelMetrics pixels = new PixelMetrics();
@@ -61,7 +60,7 @@ public final class Evaluator {
         long nanos = 0;
         List<Scored> scored = new ArrayList<>();
         try (Detector detector = new Detector(bundle, Double.NaN, threads)) {
-            InferencePipeline pipeline = detector.pipeline();
+            ImageScorer pipeline = detector.pipeline();
             for (int i = 0; i < test.size(); i++) {
                 progress.checkCancelled();
                 Sample s = test.get(i);
@@ -72,10 +71,12 @@ public final class Evaluator {
                 scores[i] = p.score();
                 labels[i] = s.anomalous();
                 scored.add(new Scored(s, p.score()));
-                boolean[] mask = GroundTruth.at(s, image.width(), image.height(), size);
+                int mw = p.map().width();
+                int mh = p.map().height();
+                boolean[] mask = GroundTruth.at(s, image.width(), image.height(), mw, mh);
                 anyMask |= s.mask() != null;
                 if (mask != null) {
-                    pixels.add(p.map().values(), mask, size, size);
+                    pixels.add(p.map().values(), mask, mw, mh);
                 }
                 progress.update("evaluate " + category.name(), i + 1, test.size());
             }
@@ -83,7 +84,8 @@ public final class Evaluator {
             r.category = category.name();
             r.method = bundle.method();
             r.backbone = bundle.backbone().name();
-            r.inputSize = size;
+            r.inputSize = bundle.inputWidth();
+            r.tiling = bundle.tiling().toString();
             r.imageAuroc = Roc.auroc(scores, labels);
             if (anyMask) {
                 r.pixelAuroc = pixels.auroc();

@@ -22,10 +22,16 @@ final class GroundTruth {
      * @return {@code size x size} defect flags, or null when {@link #known} is false
      */
     static boolean[] at(Sample s, int imageWidth, int imageHeight, int size) {
+        return at(s, imageWidth, imageHeight, size, size);
+    }
+
+    /** As {@link #at(Sample, int, int, int)} for a {@code width x height} anomaly map. */
+    static boolean[] at(Sample s, int imageWidth, int imageHeight, int width, int height) {
         if (s.mask() != null) {
             boolean[] full = ImageReader.readMask(s.mask(), imageWidth, imageHeight);
-            return Resize.nearest(full, imageWidth, imageHeight, size, size);
+            return width == imageWidth && height == imageHeight ? full
+                    : Resize.nearest(full, imageWidth, imageHeight, width, height);
         }
-        return s.anomalous() ? null : new boolean[size * size];
+        return s.anomalous() ? null : new boolean[width * height];
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import org.anomalyj.backbone.FeatureExtractor;
 import org.anomalyj.backbone.FeatureMap;
 import org.anomalyj.img.FloatImage;
+import org.anomalyj.img.PixelSource;
 import org.anomalyj.img.Resize;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.PatchScores;
@@ -14,7 +15,7 @@ import org.anomalyj.post.GaussianBlur;
  * Image -> resize -> backbone -> model head -> upsample + blur: the one path every front end and
  * the trainer's calibration use, so that training, detection and evaluation score images alike.
  */
-public final class InferencePipeline {
+public final class InferencePipeline implements ImageScorer {
     private final FeatureExtractor extractor;
     private final AnomalyModel model;
     private final int size;
@@ -28,12 +29,14 @@ public final class InferencePipeline {
     }
 
     /** The image as the backbone sees it: resized to the input size, 3 channels. */
-    public static FloatImage toModelInput(FloatImage image, int size) {
-        FloatImage resized = image.width() == size && image.height() == size ? image : Resize.bilinear(image, size, size);
+    public static FloatImage toModelInput(PixelSource image, int size) {
+        FloatImage resized = image.width() == size && image.height() == size && image instanceof FloatImage
+                ? (FloatImage) image : Resize.bilinear(image, size, size);
         return resized.withChannels(3);
     }
 
-    public Prediction predict(FloatImage image) {
+    @Override
+    public Prediction predict(PixelSource image) {
         long t0 = System.nanoTime();
         FloatImage input = toModelInput(image, size);
         long t1 = System.nanoTime();

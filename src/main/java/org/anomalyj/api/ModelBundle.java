@@ -19,6 +19,8 @@ import org.anomalyj.io.BundleReader;
 import org.anomalyj.io.BundleWriter;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.Models;
+import org.anomalyj.tiling.Tiling;
+import org.anomalyj.tiling.TilingMode;
 
 /**
  * A trained model and everything needed to use it anywhere: the fitted method, the backbone
@@ -28,38 +30,68 @@ import org.anomalyj.model.Models;
  */
 public final class ModelBundle {
     public static final String FORMAT = "anomalyj-model";
-    public static final int FORMAT_VERSION = 1;
+    /** 2: tiling and non-square/native input geometry; version 1 bundles (single model) still load. */
+    public static final int FORMAT_VERSION = 2;
     static final String MANIFEST = "model.json";
     static final String BACKBONE_ENTRY = "backbone.onnx";
     private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
-    private final AnomalyModel model;
+    private final List<AnomalyModel> models;
+    private final Tiling tiling;
+    private final int width;
+    private final int height;
     private final BackboneDescriptor backbone;
     private final byte[] backboneOnnx;
     private final List<String> layers;
-    private final int inputSize;
     private final double blurSigma;
     private final Calibration calibration;
     private final JsonObject training;
 
+    /** A single (untiled) model on {@code inputSize x inputSize} inputs. */
     public ModelBundle(AnomalyModel model, BackboneDescriptor backbone, byte[] backboneOnnx, List<String> layers,
             int inputSize, double blurSigma, Calibration calibration, JsonObject training) {
-        this.model = model;
+        this(Collections.singletonList(model), Tiling.SINGLE, inputSize, inputSize, backbone, backboneOnnx, layers,
+                blurSigma, calibration, training);
+    }
+
+    /**
+     * @param models one model, or one per tile location for a tiled ensemble (row-major)
+     * @param width  the geometry images are resized to; 0 (with height 0) for a tiled model that
+     *               works on images at their own size
+     */
+    public ModelBundle(List<AnomalyModel> models, Tiling tiling, int width, int height, BackboneDescriptor backbone,
+            byte[] backboneOnnx, List<String> layers, double blurSigma, Calibration calibration, JsonObject training) {
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("no model");
+        }
+        this.models = Collections.unmodifiableList(new ArrayList<>(models));
+        this.tiling = tiling;
+        this.width = width;
+        this.height = height;
         this.backbone = backbone;
         this.backboneOnnx = backboneOnnx;
         this.layers = Collections.unmodifiableList(new ArrayList<>(layers));
-        this.inputSize = inputSize;
         this.blurSigma = blurSigma;
         this.calibration = calibration;
         this.training = training == null ? new JsonObject() : training;
     }
 
+    /** The model (the first tile location's for a tiled ensemble). */
     public AnomalyModel model() {
-        return model;
+        return models.get(0);
+    }
+
+    /** Every model: one, or one per tile location (row-major) for a tiled ensemble. */
+    public List<AnomalyModel> models() {
+        return models;
+    }
+
+    public Tiling tiling() {
+        return tiling;
     }
 
     public String method() {
-        return model.method();
+        return model().method();
     }
 
     public BackboneDescriptor backbone() {
@@ -70,8 +102,27 @@ public final class ModelBundle {
         return layers;
     }
 
+    /** Input width images are resized to; 0 when images are tiled at their own size. */
     public int inputSize() {
-        return inputSize;
+        return width;
+    }
+
+    public int inputWidth() {
+        return width;
+    }
+
+    public int inputHeight() {
+        return height;
+    }
+
+    /** Whether images are tiled at their own resolution (no resize, any size). */
+    public boolean nativeSize() {
+        return width == 0;
+    }
+
+    /** "256 x 256", or "native" for models that tile images at their own size. */
+    public String geometryText() {
+        return nativeSize() ? "native (any size)" : width + " x " + height;
     }
 
     public double blurSigma() {
@@ -88,7 +139,7 @@ public final class ModelBundle {
 
     /** The same model with another calibration (e.g. re-calibrated on a validation set). */
     public ModelBundle withCalibration(Calibration c) {
-        return new ModelBundle(model, backbone, backboneOnnx, layers, inputSize, blurSigma, c, training);
+        return new ModelBundle(models, tiling, width, height, backbone, backboneOnnx, layers, blurSigma, c, training);
     }
 
     /** Opens this bundle's backbone; the caller closes it. */
@@ -96,8 +147,17 @@ public final class ModelBundle {
         return BackboneSource.open(backbone, backboneOnnx, layers, threads, "the model's embedded backbone");
     }
 
-    public InferencePipeline pipeline(FeatureExtractor extractor) {
-        return new InferencePipeline(extractor, model, inputSize, blurSigma);
+    /** The scorer for this model: a single-model pipeline, or the tiled one. */
+    public ImageScorer pipeline(FeatureExtractor extractor) {
+        if (tiling.tiled()) {
+            return new TiledPipeline(extractor, models, tiling, width, height, blurSigma);
+        }
+        return new InferencePipeline(extractor, model(), width, blurSigma);
+    }
+
+    /** Prefix of tile location {@code i}'s arrays in a tiled ensemble's bundle. */
+    static String tilePrefix(int i) {
+        return String.format(java.util.Locale.ROOT, "tile%03d_", i);
     }
 
     /** model.json as written into the bundle. */
@@ -105,8 +165,8 @@ public final class ModelBundle {
         JsonObject o = new JsonObject();
         o.addProperty("format", FORMAT);
         o.addProperty("format_version", FORMAT_VERSION);
-        o.addProperty("method", model.method());
-        o.add("model", model.parameters());
+        o.addProperty("method", model().method());
+        o.add("model", model().parameters());
         JsonObject bb = backbone.toJson();
         JsonArray l = new JsonArray();
         layers.forEach(l::add);
@@ -114,16 +174,23 @@ public final class ModelBundle {
         bb.addProperty("embedded", backboneOnnx == null ? "builtin" : BACKBONE_ENTRY);
         o.add("backbone", bb);
         JsonObject input = new JsonObject();
-        input.addProperty("width", inputSize);
-        input.addProperty("height", inputSize);
+        input.addProperty("width", width);
+        input.addProperty("height", height);
+        input.addProperty("native", nativeSize());
         input.addProperty("channels", 3);
-        input.addProperty("resize", "bilinear (area-averaged when shrinking), aspect ratio not kept");
+        input.addProperty("resize", nativeSize() ? "none: tiles are cut from the image at its own size"
+                : "bilinear (area-averaged when shrinking), aspect ratio not kept");
         input.addProperty("grey", "replicated to 3 channels");
         o.add("input", input);
         JsonObject post = new JsonObject();
         post.addProperty("upsample", "bilinear");
         post.addProperty("blur_sigma", blurSigma);
         o.add("postprocess", post);
+        JsonObject t = tiling.toJson();
+        if (tiling.tiled()) {
+            t.addProperty("models", models.size());
+        }
+        o.add("tiling", t);
         o.add("calibration", calibration.toJson());
         o.add("training", training);
         return o;
@@ -150,7 +217,13 @@ public final class ModelBundle {
     public void save(Path file) {
         BundleWriter w = new BundleWriter();
         w.putText(MANIFEST, PRETTY.toJson(manifest()));
-        model.writeArrays(w.arrays());
+        if (models.size() == 1) {
+            model().writeArrays(w.arrays());
+        } else {
+            for (int i = 0; i < models.size(); i++) {
+                models.get(i).writeArrays(new PrefixedArrayStore(w.arrays(), tilePrefix(i)));
+            }
+        }
         if (backboneOnnx != null) {
             w.putBytes(BACKBONE_ENTRY, backboneOnnx);
         }
@@ -208,16 +281,21 @@ public final class ModelBundle {
                 }
             }
             String method = m.get("method").getAsString();
-            AnomalyModel model = Models.read(method, m.getAsJsonObject("model"), r.arrays());
+            Tiling tiling = Tiling.fromJson(m.has("tiling") ? m.getAsJsonObject("tiling") : null);
             JsonObject input = m.getAsJsonObject("input");
-            int size = input.get("width").getAsInt();
-            if (size <= 0 || size != input.get("height").getAsInt()) {
+            int width = input.get("width").getAsInt();
+            int height = input.get("height").getAsInt();
+            boolean nativeSize = input.has("native") && input.get("native").getAsBoolean();
+            boolean validSize = nativeSize ? width == 0 && height == 0 && tiling.mode() == TilingMode.ST
+                    : width > 0 && height > 0 && (tiling.tiled() || width == height);
+            if (!validSize) {
                 throw new AnomalyJException(where + ": model.json has an invalid input size; retrain the model.");
             }
+            List<AnomalyModel> models = readModels(r, m, method, tiling, width, height, where);
             double sigma = m.getAsJsonObject("postprocess").get("blur_sigma").getAsDouble();
             Calibration cal = Calibration.fromJson(m.getAsJsonObject("calibration"));
             JsonObject training = m.has("training") ? m.getAsJsonObject("training") : new JsonObject();
-            return new ModelBundle(model, descriptor, onnx, layers, size, sigma, cal, training);
+            return new ModelBundle(models, tiling, width, height, descriptor, onnx, layers, sigma, cal, training);
         } catch (AnomalyJException e) {
             if (e.getMessage().contains(file.toString())) {
                 throw e;
@@ -227,6 +305,37 @@ public final class ModelBundle {
             throw new AnomalyJException(where + " has an incomplete or invalid model.json (" + e
                     + "); retrain the model.", e);
         }
+    }
+
+    /** One model, or one per tile location whose count must match the grid and the arrays present. */
+    private static List<AnomalyModel> readModels(BundleReader r, JsonObject m, String method, Tiling tiling,
+            int width, int height, String where) {
+        JsonObject parameters = m.getAsJsonObject("model");
+        if (tiling.mode() != TilingMode.ENS) {
+            return Collections.singletonList(Models.read(method, parameters, r.arrays()));
+        }
+        int expected = tiling.grid(width, height).count();
+        int declared = m.getAsJsonObject("tiling").get("models").getAsInt();
+        int stored = 0;
+        for (String name : r.names()) {
+            if (name.startsWith("tile") && name.length() > 7 && name.charAt(7) == '_') {
+                try {
+                    stored = Math.max(stored, Integer.parseInt(name.substring(4, 7)) + 1);
+                } catch (NumberFormatException e) {
+                    // another entry that happens to start with "tile"
+                }
+            }
+        }
+        if (declared != expected || stored != expected) {
+            throw new AnomalyJException(where + ": its " + tiling.grid(width, height) + " needs " + expected
+                    + " tile models, but model.json lists " + declared + " and the bundle holds arrays for " + stored
+                    + "; the bundle is damaged or was edited: retrain the model.");
+        }
+        List<AnomalyModel> models = new ArrayList<>();
+        for (int i = 0; i < expected; i++) {
+            models.add(Models.read(method, parameters, new PrefixedArrayStore(r.arrays(), tilePrefix(i))));
+        }
+        return models;
     }
 
     public static String toPrettyJson(JsonElement e) {

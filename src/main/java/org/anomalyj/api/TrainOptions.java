@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.anomalyj.AnomalyJException;
+import org.anomalyj.tiling.Tiling;
 
 /** What to train: method, backbone, input size and the method's knobs. Mutable builder-style bean. */
 public final class TrainOptions {
@@ -12,7 +13,12 @@ public final class TrainOptions {
     public String backbone = "builtin";
     /** Empty: the method's default layers for the backbone. */
     public List<String> layers = new ArrayList<>();
+    /** Images are resized to size x size; 0 = native: tiled at their own size (needs tiling st or ens). */
     public int size = 256;
+    /** SM (default), ST or ENS, with tile size, stride, seam band and tile-score rule. */
+    public Tiling tiling = Tiling.SINGLE;
+    /** Use at most this many good images (a seeded random subset), 0 = all. */
+    public int maxTrainImages = 0;
     public double coresetRatio = 0.01;
     /** PaDiM: randomly chosen channels (capped at the embedding's channel count). */
     public int padimFeatures = 550;
@@ -32,8 +38,17 @@ public final class TrainOptions {
         if (!method.equals("patchcore") && !method.equals("padim")) {
             throw new AnomalyJException("Unknown method '" + method + "'; use patchcore or padim.");
         }
-        if (size < 32 || size > 4096 || size % 16 != 0) {
-            throw new AnomalyJException("Input size " + size + " is not usable; give a multiple of 16 between 32 and 4096 (default 256).");
+        if (size == 0) {
+            if (!tiling.tiled()) {
+                throw new AnomalyJException("--size native needs a tiled model: add --tiling st or --tiling ens with --tile and --stride.");
+            }
+        } else if (size < 32 || size > 16384 || size % 16 != 0) {
+            throw new AnomalyJException("Input size " + size + " is not usable; give a multiple of 16 between 32 and 16384 (default 256), or native.");
+        } else if (tiling.tiled()) {
+            tiling.grid(size, size);
+        }
+        if (maxTrainImages < 0) {
+            throw new AnomalyJException("--max-train must be 0 (all images) or a positive number of images.");
         }
         if (!(coresetRatio > 0 && coresetRatio <= 1)) {
             throw new AnomalyJException("Coreset ratio " + coresetRatio + " must be in (0, 1]; 0.01 keeps 1% of the patches.");

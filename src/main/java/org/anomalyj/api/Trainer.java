@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +22,10 @@ import org.anomalyj.backbone.FeatureMap;
 import org.anomalyj.backbone.ResolvedBackbone;
 import org.anomalyj.data.ImageReader;
 import org.anomalyj.img.FloatImage;
+import org.anomalyj.img.PixelSource;
+import org.anomalyj.tiling.TileGrid;
+import org.anomalyj.tiling.Tiling;
+import org.anomalyj.tiling.TilingMode;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.ModelFitter;
 import org.anomalyj.model.Models;
@@ -61,12 +67,25 @@ public final class Trainer {
         return c;
     }
 
+    /** A seeded random subset of at most {@code max} images (all when {@code max <= 0}), in file order. */
+    static List<Path> subset(List<Path> images, int max, long seed) {
+        if (max <= 0 || images.size() <= max) {
+            return images;
+        }
+        List<Path> shuffled = new ArrayList<>(images);
+        Collections.shuffle(shuffled, new Random(seed ^ 0x5DEECE66DL));
+        List<Path> kept = new ArrayList<>(shuffled.subList(0, max));
+        Collections.sort(kept);
+        return kept;
+    }
+
     public ModelBundle train(List<Path> goodImages, String dataName, Progress progress) {
         if (goodImages.isEmpty()) {
             throw new AnomalyJException("No good training images in " + dataName + "; put normal images in train/good.");
         }
         long start = System.nanoTime();
-        List<List<Path>> parts = split(goodImages, options.holdoutFraction, options.seed);
+        List<Path> used = subset(goodImages, options.maxTrainImages, options.seed);
+        List<List<Path>> parts = split(used, options.holdoutFraction, options.seed);
         List<Path> fitImages = parts.get(0);
         List<Path> calImages = parts.get(1);
         ResolvedBackbone resolved = Backbones.resolve(options.backbone);
@@ -77,34 +96,107 @@ public final class Trainer {
         // vs 0.887 with 200 channels at stride 4, docs/results.md), with a quarter of the positions.
         List<String> layers = descriptor.layersOrDefault(options.layers);
         byte[] onnx = resolved.onnxBytes();
+        Tiling tiling = options.tiling;
+        int width = options.size;
+        int height = options.size;
+        if (options.size == 0 && tiling.mode() == TilingMode.ENS) {
+            // An ensemble needs one geometry: the first training image's size; others are resized to it.
+            int[] wh = ImageReader.size(fitImages.get(0));
+            width = wh[0];
+            height = wh[1];
+            tiling.grid(width, height);
+        }
         try (FeatureExtractor extractor = BackboneSource.open(descriptor, onnx, layers, options.threads,
                 resolved.displayName())) {
-            ModelFitter fitter = Models.fitter(options.method, methodConfig());
-            extractFeatures(extractor, fitter, fitImages, progress);
-            long featuresDone = System.nanoTime();
-            AnomalyModel model = fitter.fit(progress);
+            List<AnomalyModel> models = new ArrayList<>();
+            long[] nanos = new long[2];
+            if (!tiling.tiled()) {
+                int size = options.size;
+                models.add(fitOne(extractor, fitImages, p -> Collections.singletonList(
+                        InferencePipeline.toModelInput(ImageReader.open(p), size)).iterator(), "features", nanos, progress));
+            } else if (tiling.mode() == TilingMode.ST) {
+                int w = width;
+                int h = height;
+                models.add(fitOne(extractor, fitImages, p -> tiles(TiledPipeline.resizeTo(ImageReader.open(p), w, h), tiling, -1),
+                        "features (all tiles)", nanos, progress));
+            } else {
+                int count = tiling.grid(width, height).count();
+                for (int i = 0; i < count; i++) {
+                    int location = i;
+                    int w = width;
+                    int h = height;
+                    models.add(fitOne(extractor, fitImages,
+                            p -> tiles(TiledPipeline.resizeTo(ImageReader.open(p), w, h), tiling, location),
+                            "tile " + (i + 1) + "/" + count + " features", nanos, progress));
+                }
+            }
             long fitDone = System.nanoTime();
-            InferencePipeline pipeline = new InferencePipeline(extractor, model, options.size, options.blurSigma);
-            Calibration calibration = calibrate(pipeline, calImages.isEmpty() ? fitImages : calImages, progress);
+            ImageScorer scorer = tiling.tiled()
+                    ? new TiledPipeline(extractor, models, tiling, width, height, options.blurSigma)
+                    : new InferencePipeline(extractor, models.get(0), options.size, options.blurSigma);
+            Calibration calibration = calibrate(scorer, calImages.isEmpty() ? fitImages : calImages, progress);
             long calibrationDone = System.nanoTime();
             JsonObject training = new JsonObject();
             training.addProperty("data", dataName);
             training.addProperty("images_fit", fitImages.size());
             training.addProperty("images_calibration", calImages.size());
+            if (used.size() < goodImages.size()) {
+                training.addProperty("images_available", goodImages.size());
+            }
             training.addProperty("date", Instant.now().toString());
             training.addProperty("seconds", (calibrationDone - start) / 1e9);
             JsonObject stages = new JsonObject();
-            stages.addProperty("features", (featuresDone - start) / 1e9);
-            stages.addProperty("fit", (fitDone - featuresDone) / 1e9);
+            stages.addProperty("features", nanos[0] / 1e9);
+            stages.addProperty("fit", nanos[1] / 1e9);
             stages.addProperty("calibration", (calibrationDone - fitDone) / 1e9);
             training.add("stage_seconds", stages);
             training.addProperty("seed", options.seed);
             training.addProperty("backbone_source", resolved.displayName());
             training.addProperty("anomalyj_version", Version.get());
             training.add("options", methodConfig());
-            return new ModelBundle(model, descriptor, onnx, layers, options.size, options.blurSigma, calibration,
-                    training);
+            return new ModelBundle(models, tiling, width, height, descriptor, onnx, layers, options.blurSigma,
+                    calibration, training);
         }
+    }
+
+    /**
+     * Fits one model on the inputs each image yields; adds the time spent extracting features and
+     * fitting to {@code nanos[0]} and {@code nanos[1]}.
+     */
+    private AnomalyModel fitOne(FeatureExtractor extractor, List<Path> images,
+            Function<Path, Iterator<FloatImage>> inputs, String stage, long[] nanos, Progress progress) {
+        long t0 = System.nanoTime();
+        ModelFitter fitter = Models.fitter(options.method, methodConfig());
+        extractFeatures(extractor, fitter, images, inputs, stage, progress);
+        long t1 = System.nanoTime();
+        AnomalyModel model = fitter.fit(progress);
+        nanos[0] += t1 - t0;
+        nanos[1] += System.nanoTime() - t1;
+        return model;
+    }
+
+    /** The model inputs of one image: tile {@code location}'s crop, or every tile when location < 0; cut lazily. */
+    static Iterator<FloatImage> tiles(PixelSource image, Tiling tiling, int location) {
+        TileGrid grid = tiling.grid(image.width(), image.height());
+        int first = location < 0 ? 0 : location;
+        int end = location < 0 ? grid.count() : location + 1;
+        return new Iterator<FloatImage>() {
+            int next = first;
+
+            @Override
+            public boolean hasNext() {
+                return next < end;
+            }
+
+            @Override
+            public FloatImage next() {
+                if (next >= end) {
+                    throw new java.util.NoSuchElementException();
+                }
+                int i = next++;
+                return image.region(grid.x(i), grid.y(i), grid.tile(), grid.tile()).withChannels(3);
+            }
+        };
     }
 
     /**
@@ -112,7 +204,8 @@ public final class Trainer {
      * copying) runs on a second thread while the backbone runs on image i+1, so the two overlap;
      * at most two images' features are held at once.
      */
-    private void extractFeatures(FeatureExtractor extractor, ModelFitter fitter, List<Path> images, Progress progress) {
+    private void extractFeatures(FeatureExtractor extractor, ModelFitter fitter, List<Path> images,
+            Function<Path, Iterator<FloatImage>> inputs, String stage, Progress progress) {
         ExecutorService adder = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "anomalyj-fit-add");
             t.setDaemon(true);
@@ -123,11 +216,12 @@ public final class Trainer {
             int i = 0;
             for (Path p : images) {
                 progress.checkCancelled();
-                FloatImage img = ImageReader.read(p);
-                List<FeatureMap> features = extractor.extract(InferencePipeline.toModelInput(img, options.size));
-                await(pending);
-                pending = adder.submit(() -> fitter.add(features));
-                progress.update("features", ++i, images.size());
+                for (Iterator<FloatImage> it = inputs.apply(p); it.hasNext();) {
+                    List<FeatureMap> features = extractor.extract(it.next());
+                    await(pending);
+                    pending = adder.submit(() -> fitter.add(features));
+                }
+                progress.update(stage, ++i, images.size());
             }
             await(pending);
         } finally {
@@ -157,13 +251,13 @@ public final class Trainer {
         }
     }
 
-    static Calibration calibrate(InferencePipeline pipeline, List<Path> images, Progress progress) {
+    static Calibration calibrate(ImageScorer pipeline, List<Path> images, Progress progress) {
         double[] scores = new double[images.size()];
         double[] maxima = new double[images.size()];
         double min = Double.POSITIVE_INFINITY;
         for (int i = 0; i < images.size(); i++) {
             progress.checkCancelled();
-            Prediction p = pipeline.predict(ImageReader.read(images.get(i)));
+            Prediction p = pipeline.predict(ImageReader.open(images.get(i)));
             scores[i] = p.score();
             AnomalyMap m = p.map();
             maxima[i] = m.max();

@@ -26,7 +26,6 @@ public final class ValidationCalibrator {
             throw new AnomalyJException("Validation folder " + validation.root()
                     + " has no test images; it needs test/good and test/<defect> folders (MVTec layout).");
         }
-        int size = bundle.inputSize();
         double[] scores = new double[samples.size()];
         boolean[] labels = new boolean[samples.size()];
         int withMask = 0;
@@ -47,7 +46,7 @@ public final class ValidationCalibrator {
                 Prediction p = detector.pipeline().predict(image);
                 scores[i] = p.score();
                 labels[i] = s.anomalous();
-                boolean[] mask = GroundTruth.at(s, image.width(), image.height(), size);
+                boolean[] mask = GroundTruth.at(s, image.width(), image.height(), p.map().width(), p.map().height());
                 if (mask != null) {
                     float[] v = p.map().values();
                     for (int j = 0; j < PIXELS_PER_IMAGE; j++) {

@@ -13,7 +13,7 @@ import org.anomalyj.api.Detector;
 import org.anomalyj.api.ModelBundle;
 import org.anomalyj.data.Datasets;
 import org.anomalyj.data.ImageReader;
-import org.anomalyj.img.FloatImage;
+import org.anomalyj.img.PixelSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -61,7 +61,7 @@ final class DetectCommand implements Callable<Integer> {
         try (Detector detector = new Detector(bundle, threshold == null ? Double.NaN : threshold, threads, minArea)) {
             for (int i = 0; i < images.size(); i++) {
                 Path p = images.get(i);
-                FloatImage image = ImageReader.read(p);
+                PixelSource image = ImageReader.open(p);
                 Detection d = detector.detect(image, p.getFileName().toString());
                 writer.write(p, image, d, detector.calibration());
                 if (d.anomalous()) {

@@ -28,7 +28,8 @@ final class InfoCommand implements Callable<Integer> {
         System.out.printf("method:       %s %s%n", b.method(), b.model().parameters());
         System.out.printf("backbone:     %s, layers %s%s%n", b.backbone().name(), b.layers(),
                 b.backbone().sha256() == null ? " (built-in)" : ", sha256 " + b.backbone().sha256());
-        System.out.printf("input:        %d x %d, blur sigma %.1f%n", b.inputSize(), b.inputSize(), b.blurSigma());
+        System.out.printf("input:        %s, blur sigma %.1f%n", b.geometryText(), b.blurSigma());
+        System.out.printf("tiling:       %s%s%n", b.tiling(), b.models().size() > 1 ? " (" + b.models().size() + " tile models)" : "");
         System.out.printf("calibration:  image threshold %.6g, pixel threshold %.6g (%s, %d images)%n",
                 b.calibration().imageThreshold(), b.calibration().pixelThreshold(), b.calibration().rule(),
                 b.calibration().images());

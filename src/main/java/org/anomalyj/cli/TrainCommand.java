@@ -36,8 +36,9 @@ final class TrainCommand implements Callable<Integer> {
         ModelBundle.checkTarget(out);
         Category category = Datasets.openOne(data);
         Progress progress = new StderrProgress(System.err);
-        System.err.printf("training %s on %d good images of '%s' (backbone %s, size %d)%n", options.method,
-                category.trainGood().size(), category.name(), options.backbone, options.size);
+        System.err.printf("training %s on %d good images of '%s' (backbone %s, size %s, tiling %s)%n", options.method,
+                category.trainGood().size(), category.name(), options.backbone,
+                options.size == 0 ? "native" : String.valueOf(options.size), options.tiling);
         ModelBundle bundle = new Trainer(options).train(category.trainGood(), data.toString(), progress);
         if (validation != null) {
             bundle = ValidationCalibrator.calibrate(bundle, Datasets.openOne(validation),

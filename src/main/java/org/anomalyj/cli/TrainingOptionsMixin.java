@@ -3,6 +3,10 @@ package org.anomalyj.cli;
 import java.util.ArrayList;
 import java.util.List;
 import org.anomalyj.api.TrainOptions;
+import org.anomalyj.tiling.TileScore;
+import org.anomalyj.tiling.Tiling;
+import org.anomalyj.tiling.TilingMode;
+import org.anomalyj.tiling.TilingSetup;
 import picocli.CommandLine.Option;
 
 /** Options shared by {@code train} and {@code evaluate} (when it trains). */
@@ -18,8 +22,33 @@ final class TrainingOptionsMixin {
     @Option(names = "--layers", split = ",", description = "Backbone outputs to use, e.g. stage2,stage3 (default: per method and backbone).")
     List<String> layers = new ArrayList<>();
 
-    @Option(names = "--size", defaultValue = "256", description = "Input size in pixels, images are resized to size x size (default: ${DEFAULT-VALUE}).")
-    int size;
+    @Option(names = "--size", defaultValue = "256",
+            description = "Input size in pixels: images are resized to size x size, then tiled if --tiling says so; "
+                    + "native keeps every image at its own size (needs --tiling st or ens) (default: ${DEFAULT-VALUE}).")
+    String size;
+
+    @Option(names = "--tiling", defaultValue = "sm",
+            description = "sm: one model on the whole resized image; st: one model trained on all tiles stacked; "
+                    + "ens: tiled ensemble, one model per tile location (default: ${DEFAULT-VALUE}).")
+    String tiling;
+
+    @Option(names = "--tile", defaultValue = "256", description = "Tile size in pixels for st/ens (default: ${DEFAULT-VALUE}).")
+    int tile;
+
+    @Option(names = "--stride", description = "Step between tiles for st/ens; less than --tile makes tiles overlap (default: the tile size).")
+    Integer stride;
+
+    @Option(names = "--seam-band", defaultValue = "0.1",
+            description = "Seams between tiles are smoothed within this fraction of the tile width on each side; 0 = off (default: ${DEFAULT-VALUE}).")
+    double seamBand;
+
+    @Option(names = "--tile-score", defaultValue = "mean",
+            description = "Image score of a tiled model: mean or max of the tile scores (default: ${DEFAULT-VALUE}).")
+    String tileScore;
+
+    @Option(names = "--max-train", defaultValue = "0",
+            description = "Train on at most this many good images, a seeded random subset; 0 = all (default: ${DEFAULT-VALUE}).")
+    int maxTrain;
 
     @Option(names = "--coreset", defaultValue = "0.01", description = "PatchCore: fraction of patches kept in the memory bank (default: ${DEFAULT-VALUE}).")
     double coreset;
@@ -51,7 +80,9 @@ final class TrainingOptionsMixin {
         o.method = method;
         o.backbone = backbone;
         o.layers = layers;
-        o.size = size;
+        o.size = TilingSetup.parseSize(size);
+        o.tiling = tilingOrSingle();
+        o.maxTrainImages = maxTrain;
         o.coresetRatio = coreset;
         o.maxChannelsPerLayer = maxChannels;
         o.projectionDim = projectionDim;
@@ -60,5 +91,13 @@ final class TrainingOptionsMixin {
         o.holdoutFraction = holdout;
         o.threads = threads;
         return o.validate();
+    }
+
+    Tiling tilingOrSingle() {
+        TilingMode mode = TilingMode.parse(tiling);
+        if (mode == TilingMode.SM) {
+            return Tiling.SINGLE;
+        }
+        return new Tiling(mode, tile, stride == null ? tile : stride, seamBand, TileScore.parse(tileScore));
     }
 }

@@ -18,6 +18,7 @@ import javax.imageio.stream.ImageInputStream;
 import org.anomalyj.AnomalyJException;
 import org.anomalyj.img.FloatImage;
 import org.anomalyj.img.Intensity;
+import org.anomalyj.img.PixelSource;
 
 /**
  * Reads image files (PNG, TIFF, JPEG, BMP: whatever {@code javax.imageio} can decode) into
@@ -53,6 +54,18 @@ public final class ImageReader {
     /** Reads the first image in {@code file}; see the class comment for the conversion rules. */
     public static FloatImage read(Path file) {
         return toFloatImage(decode(file), file);
+    }
+
+    /**
+     * Opens the first image in {@code file} for reading a region at a time. Grey and RGB images
+     * with 8- or 16-bit (or fewer) unsigned samples are read straight from the decoded raster, so
+     * a large 8-bit image costs one byte per sample, not a float copy; other kinds are converted
+     * to a {@link FloatImage} as {@link #read} does. Values follow the same rules as {@link #read}.
+     */
+    public static PixelSource open(Path file) {
+        BufferedImage image = decode(file);
+        PixelSource direct = RasterPixels.wrap(image);
+        return direct != null ? direct : toFloatImage(image, file);
     }
 
     /**
@@ -226,7 +239,7 @@ public final class ImageReader {
     }
 
     /** Unsigned integer samples of {@code bits} bits -> 0..255; 16 bit uses value / 257 exactly. */
-    private static void scaleToByteRange(float[] data, int offset, int length, int bits) {
+    static void scaleToByteRange(float[] data, int offset, int length, int bits) {
         if (bits == 8) {
             return;
         }

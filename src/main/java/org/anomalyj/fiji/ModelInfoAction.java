@@ -21,7 +21,8 @@ public final class ModelInfoAction {
         s.append("method: ").append(b.method()).append(' ').append(b.model().parameters()).append('\n');
         s.append("backbone: ").append(b.backbone().name()).append(", layers ").append(b.layers())
                 .append(b.backbone().sha256() == null ? " (built-in)" : ", sha256 " + b.backbone().sha256()).append('\n');
-        s.append(String.format(Locale.ROOT, "input: %d x %d, blur sigma %.1f%n", b.inputSize(), b.inputSize(), b.blurSigma()));
+        s.append(String.format(Locale.ROOT, "input: %s, blur sigma %.1f%n", b.geometryText(), b.blurSigma()));
+        s.append("tiling: ").append(b.tiling()).append(b.models().size() > 1 ? " (" + b.models().size() + " tile models)" : "").append('\n');
         s.append(String.format(Locale.ROOT, "calibration: image threshold %.6g, pixel threshold %.6g (%s, %d images)%n",
                 b.calibration().imageThreshold(), b.calibration().pixelThreshold(), b.calibration().rule(),
                 b.calibration().images()));

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * 8-bit inputs are kept in 0..255 (16-bit inputs are scaled into the same range by the reader), so
  * every backbone's preprocessing (see its descriptor) applies unchanged.
  */
-public final class FloatImage {
+public final class FloatImage implements PixelSource {
     private final int width;
     private final int height;
     private final int channels;
@@ -34,16 +34,37 @@ public final class FloatImage {
         return Math.multiplyExact(Math.multiplyExact(width, height), channels);
     }
 
+    @Override
     public int width() {
         return width;
     }
 
+    @Override
     public int height() {
         return height;
     }
 
+    @Override
     public int channels() {
         return channels;
+    }
+
+    @Override
+    public FloatImage region(int x, int y, int w, int h) {
+        FloatImage out = new FloatImage(w, h, channels);
+        int x0 = Math.max(0, x);
+        int x1 = Math.min(width, x + w);
+        int y0 = Math.max(0, y);
+        int y1 = Math.min(height, y + h);
+        if (x0 >= x1 || y0 >= y1) {
+            return out;
+        }
+        for (int c = 0; c < channels; c++) {
+            for (int yy = y0; yy < y1; yy++) {
+                System.arraycopy(data, (c * height + yy) * width + x0, out.data, (c * h + yy - y) * w + x0 - x, x1 - x0);
+            }
+        }
+        return out;
     }
 
     /** The backing array (CHW); shared, not copied. */

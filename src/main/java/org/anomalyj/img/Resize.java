@@ -60,6 +60,45 @@ public final class Resize {
     }
 
     /**
+     * Resizes a {@link PixelSource} as {@link #bilinear(FloatImage, int, int)} does, reading the
+     * source in strips of rows: besides the result, only {@code channels x sourceHeight x dw}
+     * values are held, never the source as one float image.
+     */
+    public static FloatImage bilinear(PixelSource src, int dw, int dh) {
+        if (src instanceof FloatImage) {
+            return bilinear((FloatImage) src, dw, dh);
+        }
+        int sw = src.width();
+        int sh = src.height();
+        int channels = src.channels();
+        checkPlane(sw * sh, sw, sh, dw, dh);
+        Taps tx = Taps.forAxis(sw, dw);
+        Taps ty = Taps.forAxis(sh, dh);
+        float[][] tmp = new float[channels][sh * dw];
+        int strip = Math.max(1, (1 << 20) / Math.max(1, sw * channels));
+        for (int y0 = 0; y0 < sh; y0 += strip) {
+            int rows = Math.min(strip, sh - y0);
+            FloatImage part = src.region(0, y0, sw, rows);
+            for (int c = 0; c < channels; c++) {
+                float[] plane = part.data();
+                int off = part.planeOffset(c);
+                float[] t = tmp[c];
+                int first = y0;
+                rows(rows, false).forEach(r -> horizontal(plane, off + r * sw, tx, t, (first + r) * dw, dw));
+            }
+        }
+        FloatImage out = new FloatImage(dw, dh, channels);
+        boolean parallel = (long) dw * dh >= PARALLEL_THRESHOLD;
+        for (int c = 0; c < channels; c++) {
+            float[] t = tmp[c];
+            float[] plane = new float[dw * dh];
+            rows(dh, parallel).forEach(y -> vertical(t, dw, ty, y, plane));
+            System.arraycopy(plane, 0, out.data(), out.planeOffset(c), plane.length);
+        }
+        return out;
+    }
+
+    /**
      * Nearest-neighbour resize of a mask (row-major, {@code sw x sh}), centre-aligned: output pixel
      * {@code d} takes source pixel {@code floor((d + 0.5) * src/dst)} (PyTorch's
      * {@code nearest-exact}, PIL's NEAREST), so masks stay centred on what they mark.

@@ -5,6 +5,7 @@ import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
 
 import org.anomalyj.img.FloatImage;
+import org.anomalyj.img.PixelSource;
 
 /**
  * Renders anomaly maps for people: a perceptually uniform colour map ('inferno': black - purple -
@@ -67,29 +68,44 @@ public final class Heatmap {
      * must have the same size (resize the map first).
      */
     public static BufferedImage overlay(FloatImage base, AnomalyMap normalised01, float opacity) {
+        return overlay(base, normalised01, null, opacity);
+    }
+
+    /**
+     * As {@link #overlay(FloatImage, AnomalyMap, float)} for an image read a strip at a time, with
+     * the map normalised on the fly by {@code normalization} (null: the map is already 0..1). Holds
+     * only the result (3 bytes per pixel) and one strip of the image, so it serves very large images.
+     */
+    public static BufferedImage overlay(PixelSource base, AnomalyMap map, ScoreNormalization normalization, float opacity) {
         int w = base.width();
         int h = base.height();
-        if (normalised01.width() != w || normalised01.height() != h) {
-            throw new IllegalArgumentException("map " + normalised01 + " does not match image " + base);
+        if (map.width() != w || map.height() != h) {
+            throw new IllegalArgumentException("map " + map + " does not match image " + w + "x" + h);
         }
         if (!(opacity >= 0 && opacity <= 1)) {
             throw new IllegalArgumentException("opacity must be in 0..1: " + opacity);
         }
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        int[] px = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
-        float[] d = base.data();
-        float[] v = normalised01.values();
-        int plane = w * h;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] px = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        float[] v = map.values();
         boolean colour = base.channels() >= 3;
         float keep = 1 - opacity;
-        for (int i = 0; i < plane; i++) {
-            float r = d[i];
-            float g = colour ? d[plane + i] : r;
-            float b = colour ? d[2 * plane + i] : r;
-            int heat = rgb(v[i]);
-            px[i] = blend(r, heat >> 16 & 0xff, keep, opacity) << 16
-                    | blend(g, heat >> 8 & 0xff, keep, opacity) << 8
-                    | blend(b, heat & 0xff, keep, opacity);
+        int strip = Math.max(1, (1 << 20) / w);
+        for (int y0 = 0; y0 < h; y0 += strip) {
+            int rows = Math.min(strip, h - y0);
+            FloatImage part = base instanceof FloatImage && rows == h ? (FloatImage) base : base.region(0, y0, w, rows);
+            float[] d = part.data();
+            int plane = w * rows;
+            for (int i = 0; i < plane; i++) {
+                int at = y0 * w + i;
+                float r = d[i];
+                float g = colour ? d[plane + i] : r;
+                float b = colour ? d[2 * plane + i] : r;
+                int heat = rgb(normalization == null ? v[at] : normalization.normalize(v[at]));
+                px[3 * at] = (byte) blend(b, heat & 0xff, keep, opacity);
+                px[3 * at + 1] = (byte) blend(g, heat >> 8 & 0xff, keep, opacity);
+                px[3 * at + 2] = (byte) blend(r, heat >> 16 & 0xff, keep, opacity);
+            }
         }
         return img;
     }

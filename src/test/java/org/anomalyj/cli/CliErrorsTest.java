@@ -90,7 +90,7 @@ public class CliErrorsTest {
     @Test
     public void bundleFromANewerVersionIsRefused() throws IOException {
         Path newer = tmp.getRoot().toPath().resolve("newer.zip");
-        rewriteManifest(model, newer, json -> json.replaceFirst("\"format_version\": 1", "\"format_version\": 99"));
+        rewriteManifest(model, newer, json -> json.replaceFirst("\"format_version\": \\d+", "\"format_version\": 99"));
         assertUserError(CliRunner.run("info", "--model", newer.toString()), newer.toString(), "newer");
     }
 
