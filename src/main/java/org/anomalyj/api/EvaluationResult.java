@@ -10,8 +10,13 @@ public final class EvaluationResult {
     public int inputSize;
     /** "sm", or e.g. "ens tile 256 stride 128". */
     public String tiling = "sm";
-    /** Largest Java heap in use while the test images were scored (MB), NaN when not measured. */
+    /** Name of the compared geometry/tiling (evaluate --setups), or null. */
+    public String tilingSetup;
+    /** Largest live Java heap while the test images were scored / while the model was trained (MB, see HeapWatch); NaN when not measured. */
     public double peakHeapMb = Double.NaN;
+    public double fitPeakHeapMb = Double.NaN;
+    /** Size of the saved bundle in bytes, -1 when not measured. */
+    public long bundleBytes = -1;
     public double imageAuroc = Double.NaN;
     public double pixelAuroc = Double.NaN;
     public double aupro = Double.NaN;
@@ -30,6 +35,9 @@ public final class EvaluationResult {
         o.addProperty("backbone", backbone);
         o.addProperty("input_size", inputSize);
         o.addProperty("tiling", tiling);
+        if (tilingSetup != null) {
+            o.addProperty("tiling_setup", tilingSetup);
+        }
         put(o, "image_auroc", imageAuroc);
         put(o, "pixel_auroc", pixelAuroc);
         put(o, "aupro", aupro);
@@ -38,6 +46,10 @@ public final class EvaluationResult {
         put(o, "fit_seconds", fitSeconds);
         put(o, "infer_ms_per_image", inferMsPerImage);
         put(o, "peak_heap_mb", peakHeapMb);
+        put(o, "fit_peak_heap_mb", fitPeakHeapMb);
+        if (bundleBytes >= 0) {
+            o.addProperty("bundle_bytes", bundleBytes);
+        }
         o.addProperty("n_train", nTrain);
         o.addProperty("n_test", nTest);
         return o;

@@ -15,12 +15,15 @@ import java.util.concurrent.Callable;
 import org.anomalyj.AnomalyJException;
 import org.anomalyj.Progress;
 import org.anomalyj.api.EvaluationResult;
+import org.anomalyj.api.HeapWatch;
 import org.anomalyj.api.Evaluator;
 import org.anomalyj.api.ModelBundle;
 import org.anomalyj.api.TrainOptions;
 import org.anomalyj.api.Trainer;
 import org.anomalyj.data.Category;
 import org.anomalyj.data.Datasets;
+import org.anomalyj.tiling.TileScore;
+import org.anomalyj.tiling.TilingSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,11 +47,24 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--save-models", description = "Folder to keep the bundles trained during evaluation.")
     Path saveModels;
 
+    @Option(names = "--setups", split = ",",
+            description = "Compare input geometries and tilings in one run, each trained and tested on every category: "
+                    + "SM256, SM512, ST9, ENS4, ENS9 (the tiled-ensemble paper's setups: 512-pixel input, 256-pixel tiles, "
+                    + "stride 128 for 9 tiles) or mode:size[:tile:stride], e.g. ens:1024:256:256. "
+                    + "Adds fit and detection peak heap and bundle size to the results.")
+    List<String> setups = new ArrayList<>();
+
+    @Option(names = "--markdown", description = "With --setups: also write the comparison as a Markdown table to this file.")
+    Path markdown;
+
     @Mixin
     TrainingOptionsMixin training;
 
     @Override
     public Integer call() {
+        if (!setups.isEmpty()) {
+            return compareSetups();
+        }
         List<Category> categories = Datasets.open(data);
         Progress progress = new StderrProgress(System.err);
         ModelBundle given = model == null ? null : ModelBundle.load(model);
@@ -81,6 +97,93 @@ final class EvaluateCommand implements Callable<Integer> {
             writeAtomically(json, ModelBundle.toPrettyJson(out));
         }
         return 0;
+    }
+
+    /** evaluate --setups: every setup trained and tested on every category, with memory and bundle size. */
+    private int compareSetups() {
+        if (model != null) {
+            throw new AnomalyJException("--setups trains one model per setup; leave out --model.");
+        }
+        List<TilingSetup> parsed = new ArrayList<>();
+        for (String s : setups) {
+            parsed.add(TilingSetup.parse(s, training.seamBand, TileScore.parse(training.tileScore)));
+        }
+        List<Category> categories = Datasets.open(data);
+        Progress progress = new StderrProgress(System.err);
+        List<EvaluationResult> results = new ArrayList<>();
+        for (Category c : categories) {
+            for (TilingSetup setup : parsed) {
+                TrainOptions options = training.toOptions();
+                options.size = setup.size();
+                options.tiling = setup.tiling();
+                options.validate();
+                System.err.printf("%s: training %s %s on %d good images%n", c.name(), setup.name(), options.method,
+                        c.trainGood().size());
+                ModelBundle bundle;
+                double fitPeak;
+                try (HeapWatch heap = new HeapWatch()) {
+                    bundle = new Trainer(options).train(c.trainGood(), c.root().toString(), progress);
+                    fitPeak = heap.peakMb();
+                }
+                long bytes = bundleBytes(bundle, c.name() + "_" + options.method + "_" + setup.name());
+                EvaluationResult r;
+                try (HeapWatch heap = new HeapWatch()) {
+                    r = new Evaluator(options.threads).evaluate(bundle, c, report, progress);
+                    r.peakHeapMb = heap.peakMb();
+                }
+                r.tilingSetup = setup.name();
+                r.fitPeakHeapMb = fitPeak;
+                r.bundleBytes = bytes;
+                results.add(r);
+                System.err.println(setup.name() + " " + format(r));
+            }
+        }
+        JsonObject out = toJson(results);
+        System.out.println(ModelBundle.toPrettyJson(out));
+        if (json != null) {
+            writeAtomically(json, ModelBundle.toPrettyJson(out));
+        }
+        String table = markdownTable(results);
+        System.err.print(table);
+        if (markdown != null) {
+            writeAtomically(markdown, table);
+        }
+        return 0;
+    }
+
+    /** Saves the bundle (into --save-models, or a temporary file that is deleted) and returns its size. */
+    private long bundleBytes(ModelBundle bundle, String name) {
+        try {
+            Path file;
+            if (saveModels != null) {
+                Files.createDirectories(saveModels);
+                file = saveModels.resolve(name + ".zip");
+            } else {
+                file = Files.createTempFile("anomalyj-setup", ".zip");
+            }
+            bundle.save(file);
+            long size = Files.size(file);
+            if (saveModels == null) {
+                Files.delete(file);
+            }
+            return size;
+        } catch (IOException e) {
+            throw new AnomalyJException("Cannot save the model to measure its size (" + e.getMessage()
+                    + "); check the free space in the temporary folder or give --save-models.", e);
+        }
+    }
+
+    static String markdownTable(List<EvaluationResult> results) {
+        StringBuilder b = new StringBuilder();
+        b.append("| category | method | setup | tiling | image AUROC | pixel AUROC | AUPRO | fit s | ms/image"
+                + " | fit peak heap MB | evaluate peak heap MB | bundle MB |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (EvaluationResult r : results) {
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.3f | %.3f | %.3f | %.1f | %.1f | %.0f | %.0f | %.1f |%n",
+                    r.category, r.method, r.tilingSetup, r.tiling, r.imageAuroc, r.pixelAuroc, r.aupro, r.fitSeconds,
+                    r.inferMsPerImage, r.fitPeakHeapMb, r.peakHeapMb, r.bundleBytes / 1e6));
+        }
+        return b.toString();
     }
 
     static String format(EvaluationResult r) {

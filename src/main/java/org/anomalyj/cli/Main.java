@@ -40,7 +40,15 @@ public final class Main implements Runnable {
             err.flush();
             return 3;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // The work's arrays are unreachable once the stack has unwound, so there is room to report.
+            System.err.printf("error: Java ran out of memory (at most %d MB of heap); start it with more, e.g."
+                    + " java -Xmx8g -jar anomalyj.jar ..., or use a smaller --size, fewer training images"
+                    + " (--max-train) or a tiled model (--tiling).%n", Runtime.getRuntime().maxMemory() >> 20);
+            return 1;
+        }
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {
