@@ -58,8 +58,8 @@ public final class TilingSetup {
             if (mode != TilingMode.SM && p.length == 4) {
                 return new TilingSetup(s, size, new Tiling(mode, Integer.parseInt(p[2]), Integer.parseInt(p[3]), seamBand, score));
             }
-        } catch (NumberFormatException e) {
-            // falls through to the message below
+        } catch (NumberFormatException | AnomalyJException e) {
+            // falls through to the message below, which lists what is accepted
         }
         throw new AnomalyJException("Unknown setup '" + spec + "'; use SM256, SM512, ST9, ENS4, ENS9 or mode:size[:tile:stride],"
                 + " e.g. sm:384 or ens:1024:256:256.");
