@@ -220,6 +220,13 @@ public class DetectActionTest {
         assertEquals(tests, r.nTest);
         assertTrue("better than chance on the sample data: " + r.imageAuroc, r.imageAuroc > 0.5);
         assertTrue(Files.isRegularFile(report.resolve("grain_patchcore_roc.png")));
+        // the evaluator hands its curves over for the plot windows: image + pixel ROC, and PRO
+        assertEquals(2, r.rocCurves.size());
+        assertEquals(1, r.proCurves.size());
+        ij.gui.Plot roc = CurvePlots.roc(r);
+        assertEquals(2, roc.getDataObjectDesignations().length);
+        assertEquals(r.rocCurves.get(1).curve().size(), roc.getDataObjectArrays(1)[0].length);
+        assertEquals(1, CurvePlots.pro(r).getDataObjectDesignations().length);
         ResultsTable rt = new ResultsTable();
         EvaluateAction.addRow(rt, r);
         assertEquals(r.imageAuroc, rt.getValue("image_auroc", 0), 1e-12);
