@@ -3,6 +3,7 @@ package org.anomalyj.fiji;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
+import ij.gui.Overlay;
 import ij.gui.Roi;
 import ij.io.FileSaver;
 import ij.measure.ResultsTable;
@@ -66,7 +67,7 @@ public final class DetectAction {
      * in {@link ImagePlanes}): overlay on the image, boxes in the ROI Manager (GUI only), one row
      * per image in {@code table} ({@code slice} = z, plus {@code frame} for time series and
      * {@code channel} when one channel of several was inspected). The pixels of {@code imp} are
-     * never changed.
+     * never changed; after a cancel (Esc) or an error its overlay and the table are as before.
      */
     public Result run(ImagePlus imp, ResultsTable table, Progress progress) {
         if (imp == null) {
@@ -75,6 +76,22 @@ public final class DetectAction {
         Result result = new Result();
         ImagePlanes planes = ImagePlanes.of(imp);
         result.note = planes.note();
+        // a cancel or an error halfway leaves the image's overlay and the table as they were
+        Overlay overlayBefore = imp.getOverlay() == null ? null : imp.getOverlay().duplicate();
+        int rowsBefore = table.size();
+        try {
+            detectAll(imp, planes, table, progress, result);
+        } catch (RuntimeException e) {
+            imp.setOverlay(overlayBefore);
+            if (table.size() > rowsBefore) {
+                table.deleteRows(rowsBefore, table.size() - 1);
+            }
+            throw e;
+        }
+        return result;
+    }
+
+    private void detectAll(ImagePlus imp, ImagePlanes planes, ResultsTable table, Progress progress, Result result) {
         int n = planes.count();
         ImageStack maps = options.showMap ? new ImageStack(imp.getWidth(), imp.getHeight()) : null;
         ImageStack masks = options.showMask ? new ImageStack(imp.getWidth(), imp.getHeight()) : null;
@@ -118,7 +135,6 @@ public final class DetectAction {
             result.mask = new ImagePlus(stem(imp.getTitle()) + "_mask", masks);
             result.mask.setDimensions(1, planes.slices(), planes.frames());
         }
-        return result;
     }
 
     static ByteProcessor mask(Detection d, Calibration cal) {
