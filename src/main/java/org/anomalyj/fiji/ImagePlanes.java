@@ -64,6 +64,7 @@ public final class ImagePlanes {
         return i / slices + 1;
     }
 
+    /** Number of time frames. */
     public int frames() {
         return frames;
     }
