@@ -3,16 +3,17 @@
 #   OUT/files/plugins/AnomalyJ_.jar        the plugin (menu entries from plugins.config, SciJava commands)
 #   OUT/files/jars/onnxruntime-<v>.jar     ONNX Runtime (Fiji ships Gson and scijava-common already)
 #   OUT/files/models/<name>.onnx + .json   backbones, when a folder of them is given
-# With FIJI=/path/to/Fiji.app it also installs those files into that Fiji and lets Fiji's own
-# updater upload them to a local update-site folder OUT/site (the updater writes db.xml.gz, the
-# index Fiji reads, with its own checksums); serve OUT/site over HTTP(S) to publish it.
+# Then it publishes them into the update-site folder OUT/site: each file as <path>-<timestamp> plus
+# db.xml.gz, the index Fiji's updater reads, with the updater's own checksums (written by
+# org.anomalyj.fiji.updatesite.UpdateSiteIndex; no Fiji needed). Publishing again into the same
+# OUT/site keeps older versions listed, so installed copies update instead of showing as modified.
+# Serve OUT/site with any static web server (see update-site/README.md).
 # Usage: update-site/assemble.sh [OUT] [BACKBONES_DIR]      (default OUT: target/update-site)
+#        TIMESTAMP=yyyyMMddHHmmss sets the release timestamp (default: now)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=$(realpath -m "${1:-target/update-site}")
 BACKBONES=${2:-}
-SITE_NAME=${SITE_NAME:-AnomalyJ}
-SITE_URL=${SITE_URL:-https://example.org/anomalyj/}
 
 mvn -B -q -DskipTests compile
 mvn -B -q dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/deps
@@ -29,17 +30,6 @@ if [ -n "$BACKBONES" ]; then
     cp "$onnx" "$json" "$OUT/files/models/"
   done
 fi
-(cd "$OUT/files" && find . -type f | sort | sed 's|^\./|  |')
 
-if [ -z "${FIJI:-}" ]; then
-  echo "files assembled in $OUT/files; set FIJI=/path/to/Fiji.app to build the update site index (see update-site/README.md)"
-  exit 0
-fi
-LAUNCHER=$(ls "$FIJI"/ImageJ-linux64 "$FIJI"/fiji-linux-x64 2>/dev/null | head -1)
-[ -n "$LAUNCHER" ] || { echo "no Fiji launcher in $FIJI" >&2; exit 2; }
-cp -r "$OUT/files/." "$FIJI/"
-mkdir -p "$OUT/site"
-"$LAUNCHER" --update add-update-site "$SITE_NAME" "$SITE_URL" file:localhost "$OUT/site/" || \
-  "$LAUNCHER" --update edit-update-site "$SITE_NAME" "$SITE_URL" file:localhost "$OUT/site/"
-(cd "$OUT/files" && find . -type f | sed 's|^\./||') | (cd "$FIJI" && xargs "$LAUNCHER" --update upload --update-site "$SITE_NAME" --force-shadow)
-echo "update site in $OUT/site (db.xml.gz + files); publish it at $SITE_URL"
+java -cp target/classes org.anomalyj.fiji.updatesite.UpdateSiteIndex "$OUT/files" "$OUT/site" ${TIMESTAMP:-}
+echo "update site in $OUT/site: serve that folder over HTTP(S) and add its URL in Fiji (update-site/README.md)"

@@ -1,6 +1,9 @@
 package org.anomalyj.api;
 
 import com.google.gson.JsonObject;
+import java.util.Collections;
+import java.util.List;
+import org.anomalyj.report.NamedCurve;
 
 /** Metrics of one model on one category's test split (the fields of the evaluate JSON). */
 public final class EvaluationResult {
@@ -27,6 +30,13 @@ public final class EvaluationResult {
     public double inferMsPerImage = Double.NaN;
     public int nTrain;
     public int nTest;
+    /**
+     * The curves drawn into the report (set only when a report folder was given; not part of the
+     * JSON): image ROC and, with masks, pixel ROC; the PRO curve (empty without masks). The
+     * Fiji plugin shows them as plot windows.
+     */
+    public transient List<NamedCurve> rocCurves = Collections.emptyList();
+    public transient List<NamedCurve> proCurves = Collections.emptyList();
 
     public JsonObject toJson() {
         JsonObject o = new JsonObject();

@@ -127,7 +127,9 @@ public final class Evaluator {
                 pro.add(new NamedCurve(String.format("PRO (AUPRO %.3f)", r.aupro), c));
                 CurvePlot.write(dir.resolve(prefix + "pro.png"), category.name() + " " + r.method + ": per-region overlap",
                         "false positive rate", "per-region overlap", pro, PRO_MAX_FPR);
+                r.proCurves = pro;
             }
+            r.rocCurves = roc;
             writeMontage(dir.resolve(prefix + "montage.png"), scored, detector);
         } catch (IOException e) {
             throw new AnomalyJException("Could not write the report into " + dir + " (" + e.getMessage()

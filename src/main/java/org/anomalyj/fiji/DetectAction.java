@@ -3,6 +3,7 @@ package org.anomalyj.fiji;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
+import ij.gui.Overlay;
 import ij.gui.Roi;
 import ij.io.FileSaver;
 import ij.measure.ResultsTable;
@@ -26,7 +27,8 @@ import org.anomalyj.img.FloatImage;
 import org.anomalyj.img.ImagePlusAdapter;
 
 /**
- * Detect Anomalies without any UI: runs a model on an open image (every slice of a stack) and
+ * Detect Anomalies without any UI: runs a model on an open image (every z-slice and frame of a
+ * stack or hyperstack, see {@link ImagePlanes}) and
  * draws the result on it, or on every image of a folder, writing the results into an output
  * folder. Results go to a {@link ResultsTable}; the optional map and mask come back as new images.
  */
@@ -45,6 +47,8 @@ public final class DetectAction {
         /** 0/255 mask of pixels above the pixel threshold, or null when not asked for. */
         public ImagePlus mask;
         public Calibration calibration;
+        /** A sentence for the Log about channels left out (see {@link ImagePlanes#note()}), or null. */
+        public String note;
     }
 
     private Detector open() {
@@ -59,54 +63,78 @@ public final class DetectAction {
     }
 
     /**
-     * Detects on every slice of {@code imp}: overlay on the image, boxes in the ROI Manager (GUI
-     * only), one row per slice in {@code table}. The pixels of {@code imp} are never changed.
+     * Detects on every image of {@code imp} (every z-slice and time frame; channels as described
+     * in {@link ImagePlanes}): overlay on the image, boxes in the ROI Manager (GUI only), one row
+     * per image in {@code table} ({@code slice} = z, plus {@code frame} for time series and
+     * {@code channel} when one channel of several was inspected). The pixels of {@code imp} are
+     * never changed; after a cancel (Esc) or an error its overlay and the table are as before.
      */
     public Result run(ImagePlus imp, ResultsTable table, Progress progress) {
         if (imp == null) {
             throw new AnomalyJException("No image is open; open an image (or a stack) first, or give a folder of images.");
         }
         Result result = new Result();
-        int n = imp.getStackSize();
+        ImagePlanes planes = ImagePlanes.of(imp);
+        result.note = planes.note();
+        // a cancel or an error halfway leaves the image's overlay and the table as they were
+        Overlay overlayBefore = imp.getOverlay() == null ? null : imp.getOverlay().duplicate();
+        int rowsBefore = table.size();
+        try {
+            detectAll(imp, planes, table, progress, result);
+        } catch (RuntimeException e) {
+            imp.setOverlay(overlayBefore);
+            if (table.size() > rowsBefore) {
+                table.deleteRows(rowsBefore, table.size() - 1);
+            }
+            throw e;
+        }
+        return result;
+    }
+
+    private void detectAll(ImagePlus imp, ImagePlanes planes, ResultsTable table, Progress progress, Result result) {
+        int n = planes.count();
         ImageStack maps = options.showMap ? new ImageStack(imp.getWidth(), imp.getHeight()) : null;
         ImageStack masks = options.showMask ? new ImageStack(imp.getWidth(), imp.getHeight()) : null;
         try (Detector detector = open()) {
             Calibration cal = detector.calibration();
             result.calibration = cal;
             List<List<Roi>> boxes = new ArrayList<>();
-            for (int s = 1; s <= n; s++) {
+            for (int i = 0; i < n; i++) {
                 progress.checkCancelled();
-                FloatImage image = ImagePlusAdapter.slice(imp, s);
+                FloatImage image = planes.image(i);
                 Detection d = detector.detect(image, imp.getTitle());
                 result.detections.add(d);
-                int position = n == 1 ? 0 : s;
-                boxes.add(OverlayPainter.paint(imp, position, d, cal, options.opacity));
-                DetectionTable.addRow(table, imp.getTitle(), s, d);
+                int at = i;
+                boxes.add(OverlayPainter.paint(imp, r -> planes.place(r, at), d, cal, options.opacity));
+                DetectionTable.addRow(table, imp.getTitle(), planes.z(i), d);
+                if (planes.frames() > 1) {
+                    table.addValue(DetectionTable.FRAME, planes.t(i));
+                }
+                if (planes.channel() > 0) {
+                    table.addValue(DetectionTable.CHANNEL, planes.channel());
+                }
                 if (maps != null) {
-                    maps.addSlice(label(imp, s), new FloatProcessor(d.map().width(), d.map().height(), d.map().values().clone()));
+                    maps.addSlice(planes.label(i), new FloatProcessor(d.map().width(), d.map().height(), d.map().values().clone()));
                 }
                 if (masks != null) {
-                    masks.addSlice(label(imp, s), mask(d, cal));
+                    masks.addSlice(planes.label(i), mask(d, cal));
                 }
-                progress.update("detect", s, n);
+                progress.update("detect", i + 1, n);
             }
-            for (int s = 1; s <= n; s++) {
-                OverlayPainter.addToRoiManager(imp, n == 1 ? 0 : s, boxes.get(s - 1));
+            for (int i = 0; i < n; i++) {
+                int at = i;
+                OverlayPainter.addToRoiManager(imp, r -> planes.place(r, at), boxes.get(i));
             }
         }
         if (maps != null) {
             result.map = new ImagePlus(stem(imp.getTitle()) + "_anomaly", maps);
+            result.map.setDimensions(1, planes.slices(), planes.frames());
             result.map.resetDisplayRange();
         }
         if (masks != null) {
             result.mask = new ImagePlus(stem(imp.getTitle()) + "_mask", masks);
+            result.mask.setDimensions(1, planes.slices(), planes.frames());
         }
-        return result;
-    }
-
-    private static String label(ImagePlus imp, int s) {
-        String l = imp.getStackSize() > 1 ? imp.getStack().getShortSliceLabel(s) : null;
-        return l != null ? l : imp.getTitle();
     }
 
     static ByteProcessor mask(Detection d, Calibration cal) {

@@ -62,6 +62,9 @@ public class Detect_Anomalies implements PlugIn {
                 IJ.log(TITLE + ": " + defective + " defective image(s) in " + folder + "; results in " + output);
             } else {
                 DetectAction.Result r = new DetectAction(o).run(imp, table, progress);
+                if (r.note != null) {
+                    IJ.log(TITLE + ": " + r.note);
+                }
                 imp.updateAndDraw();
                 if (r.map != null) {
                     r.map.show();

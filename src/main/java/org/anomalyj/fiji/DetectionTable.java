@@ -20,6 +20,10 @@ public final class DetectionTable {
     public static final String REGIONS = "regions";
     public static final String AREA = "total_area";
     public static final String BOXES = "boxes";
+    /** Time frame (1-based), only for images with several frames. */
+    public static final String FRAME = "frame";
+    /** The one channel inspected, only for images with 2 or more than 3 channels. */
+    public static final String CHANNEL = "channel";
 
     private DetectionTable() {
     }

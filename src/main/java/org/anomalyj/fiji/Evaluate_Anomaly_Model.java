@@ -1,10 +1,8 @@
 package org.anomalyj.fiji;
 
 import ij.IJ;
-import ij.ImagePlus;
 import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
-import java.io.File;
 import java.nio.file.Path;
 import org.anomalyj.api.EvaluationResult;
 
@@ -12,7 +10,8 @@ import org.anomalyj.api.EvaluationResult;
  * Plugins &gt; Anomaly Detection &gt; Evaluate Anomaly Model... (ImageJ 1.x entry point). Macro:
  * <pre>run("Evaluate Anomaly Model...", "model=[/path/model.zip] data=[/path/grain] report=[/path/report]");</pre>
  * Metrics go to the "Anomaly Evaluation" table and the Log; the ROC and PRO plots are written to
- * the report folder (in the GUI, to a temporary one when none is given) and opened in the GUI.
+ * the report folder (in the GUI, to a temporary one when none is given) and, in the GUI, shown as
+ * ImageJ plot windows ({@link CurvePlots}); headless nothing opens.
  */
 public class Evaluate_Anomaly_Model implements PlugIn {
     static final String TITLE = "Evaluate Anomaly Model";
@@ -37,7 +36,8 @@ public class Evaluate_Anomaly_Model implements PlugIn {
         Path data = Dialogs.path(gd.nextString());
         Path report = Dialogs.path(gd.nextString());
         if (report == null && !UserErrors.noWindows()) {
-            // the GUI always shows the ROC/PRO plots; without a folder they go to a temporary one
+            // the GUI always shows the ROC/PRO plots, whose curves come with a report: without a
+            // folder the report goes to a temporary one
             try {
                 report = java.nio.file.Files.createTempDirectory("anomalyj-report");
             } catch (java.io.IOException e) {
@@ -54,17 +54,7 @@ public class Evaluate_Anomaly_Model implements PlugIn {
             EvaluateAction.addRow(rt, r);
             rt.show(TABLE);
             IJ.log(TITLE + ": " + r.toJson());
-            if (report != null && !UserErrors.noWindows()) {
-                for (String kind : new String[] {"roc", "pro"}) {
-                    File f = report.resolve(r.category + "_" + r.method + "_" + kind + ".png").toFile();
-                    if (f.isFile()) {
-                        ImagePlus plot = IJ.openImage(f.getPath());
-                        if (plot != null) {
-                            plot.show();
-                        }
-                    }
-                }
-            }
+            CurvePlots.show(r); // ROC and PRO as ImageJ plot windows (GUI only)
         } finally {
             progress.done(TITLE + ": done");
         }

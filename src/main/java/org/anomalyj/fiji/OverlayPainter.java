@@ -9,6 +9,7 @@ import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.anomalyj.api.Calibration;
 import org.anomalyj.api.Detection;
 import org.anomalyj.post.AnomalyMap;
@@ -40,17 +41,31 @@ public final class OverlayPainter {
      * @return the box ROIs added (for the ROI Manager)
      */
     public static List<Roi> paint(ImagePlus imp, int slice, Detection d, Calibration calibration, double opacity) {
+        return paint(imp, r -> r.setPosition(slice), d, calibration, opacity);
+    }
+
+    /**
+     * Adds heatmap and boxes of {@code d} to {@code imp}'s overlay at the place {@code place}
+     * gives them (a stack slice, or a hyperstack's z and t on all channels), replacing earlier
+     * anomaly elements at that place.
+     *
+     * @return the box ROIs added (for the ROI Manager)
+     */
+    public static List<Roi> paint(ImagePlus imp, Consumer<Roi> place, Detection d, Calibration calibration,
+            double opacity) {
         Overlay overlay = imp.getOverlay();
         if (overlay == null) {
             overlay = new Overlay();
         }
-        removePrevious(overlay, slice);
+        Roi here = new Roi(0, 0, 1, 1);
+        place.accept(here);
+        removePrevious(overlay, here);
         ImageRoi heat = heatmap(d.map(), calibration, opacity);
-        heat.setPosition(slice);
+        place.accept(heat);
         overlay.add(heat);
         List<Roi> boxes = boxes(d, calibration);
         for (Roi r : boxes) {
-            r.setPosition(slice);
+            place.accept(r);
             overlay.add(r);
         }
         imp.setOverlay(overlay);
@@ -83,24 +98,34 @@ public final class OverlayPainter {
         return String.format(Locale.ROOT, "%s %d (%.2f)", PREFIX, index, normalisedScore);
     }
 
-    private static void removePrevious(Overlay overlay, int slice) {
+    private static void removePrevious(Overlay overlay, Roi here) {
         for (int i = overlay.size() - 1; i >= 0; i--) {
             Roi r = overlay.get(i);
-            if (r.getName() != null && r.getName().startsWith(PREFIX) && r.getPosition() == slice) {
+            if (r.getName() != null && r.getName().startsWith(PREFIX) && samePlace(r, here)) {
                 overlay.remove(i);
             }
         }
     }
 
+    private static boolean samePlace(Roi a, Roi b) {
+        return a.getPosition() == b.getPosition() && a.getCPosition() == b.getCPosition()
+                && a.getZPosition() == b.getZPosition() && a.getTPosition() == b.getTPosition();
+    }
+
     /** Adds the boxes to the ROI Manager (opening it if needed); does nothing without a GUI. */
     public static void addToRoiManager(ImagePlus imp, int slice, List<Roi> boxes) {
+        addToRoiManager(imp, r -> r.setPosition(slice), boxes);
+    }
+
+    /** As above, each box placed by {@code place} (a copy goes to the manager). */
+    public static void addToRoiManager(ImagePlus imp, Consumer<Roi> place, List<Roi> boxes) {
         if (UserErrors.noWindows() || boxes.isEmpty()) {
             return;
         }
         RoiManager rm = RoiManager.getRoiManager();
         for (Roi r : boxes) {
             Roi copy = (Roi) r.clone();
-            copy.setPosition(slice);
+            place.accept(copy);
             rm.add(imp, copy, -1); // -1: keep the ROI's own name (no "N-" prefix)
         }
     }

@@ -4,6 +4,7 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -220,6 +221,13 @@ public class DetectActionTest {
         assertEquals(tests, r.nTest);
         assertTrue("better than chance on the sample data: " + r.imageAuroc, r.imageAuroc > 0.5);
         assertTrue(Files.isRegularFile(report.resolve("grain_patchcore_roc.png")));
+        // the evaluator hands its curves over for the plot windows: image + pixel ROC, and PRO
+        assertEquals(2, r.rocCurves.size());
+        assertEquals(1, r.proCurves.size());
+        ij.gui.Plot roc = CurvePlots.roc(r);
+        assertEquals(2, roc.getDataObjectDesignations().length);
+        assertEquals(r.rocCurves.get(1).curve().size(), roc.getDataObjectArrays(1)[0].length);
+        assertEquals(1, CurvePlots.pro(r).getDataObjectDesignations().length);
         ResultsTable rt = new ResultsTable();
         EvaluateAction.addRow(rt, r);
         assertEquals(r.imageAuroc, rt.getValue("image_auroc", 0), 1e-12);
@@ -265,6 +273,102 @@ public class DetectActionTest {
         assertEquals(2, rt.size());
         assertEquals("same slice, same score", r.detections.get(0).score(), r.detections.get(1).score(), 0);
         assertEquals(24, imp.getBitDepth());
+    }
+
+    private static double scoreOf(ImagePlus single) {
+        return new DetectAction(options()).run(single, new ResultsTable(), Progress.NONE).detections.get(0).score();
+    }
+
+    @Test
+    public void aHyperstackGetsOneDetectionPerSliceAndFrameAtItsOwnPosition() {
+        ImagePlus good = open("test/good/000.png");
+        ImagePlus bad = open("test/scratch/001.png");
+        // ImageJ's order for one channel: z fastest, then t
+        ImagePlus[] planes = {good, bad, bad, good}; // (z1,t1) (z2,t1) (z1,t2) (z2,t2)
+        ImageStack st = new ImageStack(good.getWidth(), good.getHeight());
+        for (ImagePlus p : planes) {
+            st.addSlice(p.getProcessor().duplicate());
+        }
+        ImagePlus imp = new ImagePlus("zt", st);
+        imp.setDimensions(1, 2, 2);
+        imp.setOpenAsHyperStack(true);
+        assertTrue(imp.isHyperStack());
+        DetectOptions o = options();
+        o.showMap = true;
+        ResultsTable rt = new ResultsTable();
+        DetectAction.Result r = new DetectAction(o).run(imp, rt, Progress.NONE);
+
+        double goodScore = scoreOf(good);
+        double badScore = scoreOf(bad);
+        assertEquals(4, rt.size());
+        int[] z = {1, 2, 1, 2};
+        int[] t = {1, 1, 2, 2};
+        for (int i = 0; i < 4; i++) {
+            assertEquals(z[i], (int) rt.getValue(DetectionTable.SLICE, i));
+            assertEquals(t[i], (int) rt.getValue(DetectionTable.FRAME, i));
+            assertEquals("each (z, t) is scored like the plane on its own", planes[i] == bad ? badScore : goodScore,
+                    r.detections.get(i).score(), 1e-9);
+        }
+        assertTrue(badScore > goodScore);
+        // one heatmap per (z, t), shown on every channel of that position
+        int heatmaps = 0;
+        for (Roi roi : imp.getOverlay()) {
+            if (roi instanceof ImageRoi) {
+                heatmaps++;
+                assertEquals(0, roi.getCPosition());
+                assertTrue(roi.getZPosition() >= 1 && roi.getTPosition() >= 1);
+            }
+        }
+        assertEquals(4, heatmaps);
+        assertEquals(2, r.map.getNSlices());
+        assertEquals(2, r.map.getNFrames());
+        assertEquals(4, r.map.getStackSize());
+        // running again replaces, not piles up
+        int size = imp.getOverlay().size();
+        new DetectAction(options()).run(imp, new ResultsTable(), Progress.NONE);
+        assertEquals(size, imp.getOverlay().size());
+    }
+
+    @Test
+    public void threeChannelsAreOneColourImageAndOtherChannelCountsUseTheCurrentChannel() {
+        ImagePlus rgb = IJ.openImage(Paths.get("sample-data/weave/test/good/000.png").toString());
+        Assume.assumeTrue(rgb != null && rgb.getBitDepth() == 24);
+        int w = rgb.getWidth();
+        int h = rgb.getHeight();
+        byte[][] channels = new byte[3][w * h];
+        ((ij.process.ColorProcessor) rgb.getProcessor()).getRGB(channels[0], channels[1], channels[2]);
+        ImageStack st = new ImageStack(w, h);
+        for (byte[] c : channels) {
+            st.addSlice(new ij.process.ByteProcessor(w, h, c));
+        }
+        ImagePlus three = new ImagePlus("three", st);
+        three.setDimensions(3, 1, 1);
+        ImagePlus composite = new ij.CompositeImage(three, ij.CompositeImage.COMPOSITE);
+        ResultsTable rt = new ResultsTable();
+        DetectAction.Result r = new DetectAction(options()).run(composite, rt, Progress.NONE);
+        assertEquals(1, rt.size());
+        assertNull(r.note);
+        assertFalse(rt.columnExists(DetectionTable.CHANNEL));
+        assertEquals("R, G, B channels score like the RGB image", scoreOf(rgb), r.detections.get(0).score(), 1e-9);
+
+        ImagePlus good = open("test/good/000.png");
+        ImagePlus bad = open("test/scratch/001.png");
+        ImageStack two = new ImageStack(good.getWidth(), good.getHeight());
+        two.addSlice(good.getProcessor().duplicate());
+        two.addSlice(bad.getProcessor().duplicate());
+        ImagePlus pair = new ImagePlus("pair", two);
+        pair.setDimensions(2, 1, 1);
+        ImagePlus c2 = new ij.CompositeImage(pair, ij.CompositeImage.COMPOSITE);
+        c2.setC(2);
+        ResultsTable rt2 = new ResultsTable();
+        DetectAction.Result r2 = new DetectAction(options()).run(c2, rt2, Progress.NONE);
+        assertEquals(1, rt2.size());
+        assertEquals(2, (int) rt2.getValue(DetectionTable.CHANNEL, 0));
+        assertTrue(r2.note, r2.note.contains("only channel 2"));
+        assertEquals(scoreOf(bad), r2.detections.get(0).score(), 1e-9);
+        c2.setC(1);
+        assertEquals(scoreOf(good), new DetectAction(options()).run(c2, new ResultsTable(), Progress.NONE)
+                .detections.get(0).score(), 1e-9);
     }
 
     @Test

@@ -18,7 +18,8 @@ import org.anomalyj.api.TrainOptions;
 /**
  * Runs the GUI path in a JVM with a display (started by {@link GuiXvfbTest} under Xvfb): ImageJ
  * window, an image window, Detect Anomalies with the ROI Manager, then a screenshot of the screen
- * area holding the image and the ROI Manager. Prints KEY=value lines for the test to check.
+ * area holding the image and the ROI Manager; then Evaluate Anomaly Model, whose ROC and PRO
+ * curves open as plot windows. Prints KEY=value lines for the test to check.
  *
  * <p>Arguments: sample category folder, test image, work folder, screenshot PNG.
  */
@@ -65,6 +66,21 @@ public final class GuiDemo {
         BufferedImage shot = new Robot().createScreenCapture(area);
         ImageIO.write(shot, "png", new File(args[3]));
         System.out.println("SCREENSHOT=" + args[3]);
+
+        // Evaluate Anomaly Model in the GUI: the ROC and PRO curves open as ImageJ plot windows
+        ij.Macro.setOptions("model=[" + model + "] data=[" + args[0] + "]");
+        new Evaluate_Anomaly_Model().run("");
+        ij.Macro.setOptions(null);
+        IJ.wait(500);
+        int plots = 0;
+        for (int id : ij.WindowManager.getIDList()) {
+            ImagePlus w = ij.WindowManager.getImage(id);
+            if (w.getWindow() instanceof ij.gui.PlotWindow) {
+                plots++;
+                System.out.println("PLOT=" + w.getTitle());
+            }
+        }
+        System.out.println("PLOTS=" + plots);
         System.exit(0);
     }
 }

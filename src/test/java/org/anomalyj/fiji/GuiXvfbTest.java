@@ -19,7 +19,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * The GUI path (ROI Manager, image window) in a separate JVM with a display: the one in DISPLAY,
+ * The GUI path (ROI Manager, image window, Evaluate's plot windows) in a separate JVM with a display: the one in DISPLAY,
  * or an Xvfb this test starts (skipped when neither exists; .ci/run installs xvfb). Leaves a
  * screenshot in target/fiji-detect-screenshot.png (the README's picture).
  */
@@ -77,6 +77,7 @@ public class GuiXvfbTest {
             assertEquals("heatmap + the same boxes in the overlay", boxes + 1, Integer.parseInt(v.get("OVERLAY")));
             assertTrue("ROI Manager keeps the box names: " + v.get("FIRSTROI"), v.get("FIRSTROI").matches("anomaly 1 \\(\\d\\.\\d\\d\\)"));
             assertTrue(Files.size(shot) > 1000);
+            assertEquals("Evaluate opens ROC and PRO plot windows: " + out, "2", v.get("PLOTS"));
         } finally {
             if (xvfb != null) {
                 xvfb.destroy();

@@ -13,9 +13,10 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 /**
- * Detect Anomalies on an image (every slice of a stack): heatmap and boxes in its overlay, boxes
- * in the ROI Manager with a GUI, one row per slice in the returned table. Outputs the first
- * slice's score, verdict and region count for convenience. No menu path (see the package comment).
+ * Detect Anomalies on an image (every z-slice and frame of a stack or hyperstack; three channels
+ * as one colour image, otherwise the current channel, see {@code ImagePlanes}): heatmap and
+ * boxes in its overlay, boxes in the ROI Manager with a GUI, one row per inspected image in the
+ * returned table. Outputs the first image's score, verdict and region count for convenience. No menu path (see the package comment).
  */
 @Plugin(type = Command.class, name = "anomalyj.detect", label = "Detect Anomalies")
 public class DetectAnomaliesCommand implements Command {
