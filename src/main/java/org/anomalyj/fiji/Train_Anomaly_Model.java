@@ -10,10 +10,12 @@ import org.anomalyj.api.TrainOptions;
 /**
  * Plugins &gt; Anomaly Detection &gt; Train Anomaly Model... (ImageJ 1.x entry point). Macro:
  * <pre>run("Train Anomaly Model...", "data=[/path/grain] method=patchcore backbone=builtin size=256 output=[/path/model.zip]");</pre>
+ * A tiled ensemble of nine 256-pixel tiles on a 512-pixel input: {@code size=512 tiling=ens tile=256 stride=128}.
  */
 public class Train_Anomaly_Model implements PlugIn {
     static final String TITLE = "Train Anomaly Model";
     private static final String[] METHODS = {"patchcore", "padim"};
+    private static final String[] TILINGS = {"sm", "st", "ens"};
 
     @Override
     public void run(String arg) {
@@ -28,7 +30,11 @@ public class Train_Anomaly_Model implements PlugIn {
         gd.addChoice("Method", METHODS, defaults.method);
         gd.addString("Backbone", defaults.backbone);
         gd.addMessage("builtin, a .onnx file with its .json sidecar, or a backbone name");
-        gd.addNumber("Size", defaults.size, 0, "pixels (multiple of 16)");
+        gd.addNumber("Size", defaults.size, 0, "pixels (multiple of 16; 0 = native, tiled models only)");
+        gd.addChoice("Tiling", TILINGS, "sm");
+        gd.addMessage("sm: one model on the resized image; st: one model on all tiles; ens: one model per tile location");
+        gd.addNumber("Tile", 256, 0, "pixels (st/ens)");
+        gd.addNumber("Stride", 256, 0, "pixels between tiles (st/ens; less than the tile = overlap)");
         gd.addNumber("Coreset", defaults.coresetRatio, 3, "PatchCore: fraction of patches kept");
         gd.addNumber("Seed", defaults.seed, 0, "");
         gd.addNumber("Threads", 0, 0, "0 = all cores");
@@ -43,6 +49,10 @@ public class Train_Anomaly_Model implements PlugIn {
         o.method = gd.nextChoice();
         o.backbone = gd.nextString().trim();
         o.size = (int) gd.nextNumber();
+        String tiling = gd.nextChoice();
+        int tile = (int) gd.nextNumber();
+        int stride = (int) gd.nextNumber();
+        o.tiling = Tilings.of(tiling, tile, stride);
         o.coresetRatio = gd.nextNumber();
         o.seed = (long) gd.nextNumber();
         o.threads = (int) gd.nextNumber();

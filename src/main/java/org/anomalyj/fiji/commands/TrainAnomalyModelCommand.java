@@ -4,6 +4,7 @@ import java.io.File;
 import org.anomalyj.api.TrainOptions;
 import org.anomalyj.fiji.IJProgress;
 import org.anomalyj.fiji.TrainAction;
+import org.anomalyj.fiji.Tilings;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -21,8 +22,18 @@ public class TrainAnomalyModelCommand implements Command {
     @Parameter(label = "Backbone (builtin, .onnx file or name)")
     public String backbone = "builtin";
 
-    @Parameter(label = "Input size (multiple of 16)", min = "32", max = "4096", stepSize = "16")
+    @Parameter(label = "Input size (multiple of 16; 0 = native, tiled models only)", min = "0", max = "16384", stepSize = "16")
     public int size = 256;
+
+    @Parameter(label = "Tiling", choices = {"sm", "st", "ens"},
+            description = "sm: one model on the resized image; st: one model on all tiles; ens: one model per tile location")
+    public String tiling = "sm";
+
+    @Parameter(label = "Tile size (st/ens)", min = "16", max = "4096")
+    public int tile = 256;
+
+    @Parameter(label = "Tile stride (st/ens; < tile = overlap)", min = "1", max = "4096")
+    public int stride = 256;
 
     @Parameter(label = "Coreset ratio (PatchCore)", min = "0.0001", max = "1")
     public double coreset = 0.01;
@@ -45,6 +56,7 @@ public class TrainAnomalyModelCommand implements Command {
         o.method = method;
         o.backbone = backbone;
         o.size = size;
+        o.tiling = Tilings.of(tiling, tile, stride);
         o.coresetRatio = coreset;
         o.seed = seed;
         IJProgress progress = new IJProgress("Train Anomaly Model");
