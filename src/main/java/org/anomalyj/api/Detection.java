@@ -7,7 +7,8 @@ import org.anomalyj.post.Region;
 /** The verdict on one image, at the image's own resolution. */
 public final class Detection {
     private final String name;
-    private final AnomalyMap map;
+    private AnomalyMap map;
+    private final java.util.function.Supplier<AnomalyMap> lazyMap;
     private final double score;
     private final double normalizedScore;
     private final boolean anomalous;
@@ -16,8 +17,24 @@ public final class Detection {
 
     public Detection(String name, AnomalyMap map, double score, double normalizedScore, boolean anomalous,
             List<Region> regions, StageTimes times) {
+        this(name, map, null, score, normalizedScore, anomalous, regions, times);
+    }
+
+    /**
+     * A detection whose full-size map is computed only when {@link #map()} is first called (e.g.
+     * upsampled from the model's resolution), so results that need only scores and regions never
+     * hold an image-sized map.
+     */
+    public Detection(String name, java.util.function.Supplier<AnomalyMap> map, double score, double normalizedScore,
+            boolean anomalous, List<Region> regions, StageTimes times) {
+        this(name, null, map, score, normalizedScore, anomalous, regions, times);
+    }
+
+    private Detection(String name, AnomalyMap map, java.util.function.Supplier<AnomalyMap> lazyMap, double score,
+            double normalizedScore, boolean anomalous, List<Region> regions, StageTimes times) {
         this.name = name;
         this.map = map;
+        this.lazyMap = lazyMap;
         this.score = score;
         this.normalizedScore = normalizedScore;
         this.anomalous = anomalous;
@@ -29,8 +46,11 @@ public final class Detection {
         return name;
     }
 
-    /** Raw anomaly scores resized to the input image's size. */
-    public AnomalyMap map() {
+    /** Raw anomaly scores resized to the input image's size (computed on first use, then kept). */
+    public synchronized AnomalyMap map() {
+        if (map == null) {
+            map = lazyMap.get();
+        }
         return map;
     }
 

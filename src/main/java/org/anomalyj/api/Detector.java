@@ -57,12 +57,19 @@ public final class Detector implements AutoCloseable {
     /** Verdict and regions for a prediction, with the map resized to {@code width x height}. */
     public Detection toDetection(Prediction p, int width, int height, String name) {
         AnomalyMap small = p.map();
-        AnomalyMap map = width == small.width() && height == small.height() ? small
-                : new AnomalyMap(width, height, Resize.bilinear(small.values(), small.width(), small.height(), width, height));
         double normalized = calibration.image().normalize(p.score());
         boolean anomalous = p.score() >= calibration.imageThreshold();
-        List<Region> regions = Regions.find(map, (float) calibration.pixelThreshold(), minRegionArea);
-        return new Detection(name, map, p.score(), normalized, anomalous, regions, p.times());
+        float threshold = (float) calibration.pixelThreshold();
+        if (width == small.width() && height == small.height()) {
+            List<Region> regions = Regions.find(small, threshold, minRegionArea);
+            return new Detection(name, small, p.score(), normalized, anomalous, regions, p.times());
+        }
+        // Regions are found on rows upsampled on the fly; the image-sized map is made only if asked for.
+        List<Region> regions = Regions.find(Resize.rows(small.values(), small.width(), small.height(), width, height),
+                threshold, minRegionArea);
+        return new Detection(name, () -> new AnomalyMap(width, height,
+                Resize.bilinear(small.values(), small.width(), small.height(), width, height)),
+                p.score(), normalized, anomalous, regions, p.times());
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.anomalyj.AnomalyJException;
 import org.anomalyj.Progress;
 import org.anomalyj.api.Detection;
 import org.anomalyj.api.DetectionWriter;
+import org.anomalyj.api.HeapWatch;
 import org.anomalyj.api.Detector;
 import org.anomalyj.api.ModelBundle;
 import org.anomalyj.data.Datasets;
@@ -41,6 +42,9 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads, 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--memory", description = "Report the largest live Java heap and the process's peak resident memory on stderr.")
+    boolean memory;
+
     @Override
     public Integer call() {
         ModelBundle bundle = ModelBundle.load(model);
@@ -58,6 +62,7 @@ final class DetectCommand implements Callable<Integer> {
         Progress progress = new StderrProgress(System.err);
         DetectionWriter writer = new DetectionWriter(out, images, !csvOnly);
         int defective = 0;
+        HeapWatch heap = memory ? new HeapWatch() : null;
         try (Detector detector = new Detector(bundle, threshold == null ? Double.NaN : threshold, threads, minArea)) {
             for (int i = 0; i < images.size(); i++) {
                 Path p = images.get(i);
@@ -72,6 +77,10 @@ final class DetectCommand implements Callable<Integer> {
         }
         Path csv = writer.finish();
         System.out.printf("%d images, %d defective; results in %s%n", images.size(), defective, csv);
+        if (heap != null) {
+            System.err.printf(java.util.Locale.ROOT, "memory: peak live Java heap %.0f MB, peak resident set %s%n",
+                    heap.peakMb(), ProcessMemory.peakResidentText());
+        }
         return 0;
     }
 }

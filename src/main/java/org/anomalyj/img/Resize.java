@@ -60,6 +60,65 @@ public final class Resize {
     }
 
     /**
+     * {@link #bilinear(float[], int, int, int, int)} computed one output row at a time, with the
+     * same arithmetic (so the same values): only the source plane and one row's taps are held.
+     */
+    public static RowSource rows(float[] src, int sw, int sh, int dw, int dh) {
+        checkPlane(src.length, sw, sh, dw, dh);
+        Taps tx = Taps.forAxis(sw, dw);
+        Taps ty = Taps.forAxis(sh, dh);
+        return new RowSource() {
+            private final float[] tmp = new float[ty.n * dw];
+
+            @Override
+            public int width() {
+                return dw;
+            }
+
+            @Override
+            public int height() {
+                return dh;
+            }
+
+            @Override
+            public void row(int y, float[] dst) {
+                if (sw == dw && sh == dh) {
+                    System.arraycopy(src, y * sw, dst, 0, dw);
+                    return;
+                }
+                int first = ty.start[y];
+                for (int k = 0; k < ty.n; k++) {
+                    horizontal(src, (first + k) * sw, tx, tmp, k * dw, dw);
+                }
+                float[] one = dst.length == dw ? dst : new float[dw];
+                verticalRow(tmp, dw, ty, y, one);
+                if (one != dst) {
+                    System.arraycopy(one, 0, dst, 0, dw);
+                }
+            }
+        };
+    }
+
+    /** The vertical pass for output row {@code y} from the tap rows already in {@code taps} (row k = source row start + k). */
+    private static void verticalRow(float[] taps, int dw, Taps t, int y, float[] dst) {
+        int n = t.n;
+        float w0 = t.weights[y * n];
+        for (int x = 0; x < dw; x++) {
+            dst[x] = w0 * taps[x];
+        }
+        for (int k = 1; k < n; k++) {
+            float w = t.weights[y * n + k];
+            if (w == 0f) {
+                continue;
+            }
+            int row = k * dw;
+            for (int x = 0; x < dw; x++) {
+                dst[x] += w * taps[row + x];
+            }
+        }
+    }
+
+    /**
      * Resizes a {@link PixelSource} as {@link #bilinear(FloatImage, int, int)} does, reading the
      * source in strips of rows: besides the result, only {@code channels x sourceHeight x dw}
      * values are held, never the source as one float image.

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.anomalyj.img.RowSource;
 
 /**
  * Connected components (8-connectivity) of the pixels with {@code map >= threshold}, reported as
@@ -27,9 +28,17 @@ public final class Regions {
 
     /** As {@link #find(AnomalyMap, float, long)} for a row-major {@code w x h} plane. */
     public static List<Region> find(float[] values, int w, int h, float threshold, long minArea) {
-        if (w <= 0 || h <= 0 || (long) w * h != values.length) {
-            throw new IllegalArgumentException("plane of " + values.length + " values is not " + w + "x" + h);
-        }
+        return find(RowSource.of(values, w, h), threshold, minArea);
+    }
+
+    /**
+     * As {@link #find(AnomalyMap, float, long)} for a map read a row at a time (e.g. upsampled on
+     * the fly), so the full-size map need not exist.
+     */
+    public static List<Region> find(RowSource rows, float threshold, long minArea) {
+        int w = rows.width();
+        int h = rows.height();
+        float[] values = new float[w];
         Labels labels = new Labels();
         int maxRuns = w / 2 + 1;
         int[] prevStart = new int[maxRuns];
@@ -40,7 +49,8 @@ public final class Regions {
         int[] curLabel = new int[maxRuns];
         int prevCount = 0;
         for (int y = 0; y < h; y++) {
-            int row = y * w;
+            rows.row(y, values);
+            int row = 0;
             int curCount = 0;
             int p = 0;
             int x = 0;

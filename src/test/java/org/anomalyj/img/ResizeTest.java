@@ -137,4 +137,48 @@ public class ResizeTest {
         }
         return a;
     }
+
+    @Test
+    public void rowByRowResizeGivesExactlyTheWholePlaneResult() {
+        java.util.Random r = new java.util.Random(5);
+        int[][] cases = {{64, 48, 500, 300}, {37, 29, 37, 29}, {300, 200, 64, 40}, {64, 64, 130, 70}};
+        for (int[] c : cases) {
+            float[] src = new float[c[0] * c[1]];
+            for (int i = 0; i < src.length; i++) {
+                src[i] = r.nextFloat();
+            }
+            float[] whole = Resize.bilinear(src, c[0], c[1], c[2], c[3]);
+            RowSource rows = Resize.rows(src, c[0], c[1], c[2], c[3]);
+            float[] row = new float[c[2]];
+            for (int y = 0; y < c[3]; y++) {
+                rows.row(y, row);
+                for (int x = 0; x < c[2]; x++) {
+                    org.junit.Assert.assertEquals(java.util.Arrays.toString(c) + " at " + x + "," + y,
+                            whole[y * c[2] + x], row[x], 0f);
+                }
+            }
+        }
+    }
+
+    @Test
+    public void pixelSourceResizeMatchesTheFloatImageResize() {
+        java.util.Random r = new java.util.Random(9);
+        FloatImage img = new FloatImage(300, 220, 3);
+        for (int i = 0; i < img.data().length; i++) {
+            img.data()[i] = r.nextInt(256);
+        }
+        PixelSource strips = new PixelSource() {
+            public int width() { return img.width(); }
+            public int height() { return img.height(); }
+            public int channels() { return img.channels(); }
+            public FloatImage region(int x, int y, int w, int h) { return img.region(x, y, w, h); }
+        };
+        FloatImage a = Resize.bilinear(img, 128, 96);
+        FloatImage b = Resize.bilinear(strips, 128, 96);
+        org.junit.Assert.assertArrayEquals(a.data(), b.data(), 0f);
+        FloatImage padded = img.region(-2, 210, 5, 20);
+        org.junit.Assert.assertEquals(0f, padded.get(0, 0, 0), 0f);
+        org.junit.Assert.assertEquals(img.get(0, 210, 1), padded.get(2, 0, 1), 0f);
+        org.junit.Assert.assertEquals(0f, padded.get(3, 15, 2), 0f);
+    }
 }
