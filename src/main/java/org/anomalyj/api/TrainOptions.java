@@ -17,6 +17,8 @@ public final class TrainOptions {
     public int size = 256;
     /** SM (default), ST or ENS, with tile size, stride, seam band and tile-score rule. */
     public Tiling tiling = Tiling.SINGLE;
+    /** Tiled ensemble: tile locations fitted at the same time (each holds its own features); 1 = one after another. */
+    public int tileJobs = 1;
     /** Use at most this many good images (a seeded random subset), 0 = all. */
     public int maxTrainImages = 0;
     public double coresetRatio = 0.01;
@@ -46,6 +48,9 @@ public final class TrainOptions {
             throw new AnomalyJException("Input size " + size + " is not usable; give a multiple of 16 between 32 and 16384 (default 256), or native.");
         } else if (tiling.tiled()) {
             tiling.grid(size, size);
+        }
+        if (tileJobs < 1) {
+            throw new AnomalyJException("--tile-jobs must be at least 1 (1 = fit the tile models one after another).");
         }
         if (maxTrainImages < 0) {
             throw new AnomalyJException("--max-train must be 0 (all images) or a positive number of images.");

@@ -120,15 +120,7 @@ public final class Trainer {
                 models.add(fitOne(extractor, fitImages, p -> tiles(TiledPipeline.resizeTo(ImageReader.open(p), w, h), tiling, -1),
                         "features (all tiles)", nanos, progress));
             } else {
-                int count = tiling.grid(width, height).count();
-                for (int i = 0; i < count; i++) {
-                    int location = i;
-                    int w = width;
-                    int h = height;
-                    models.add(fitOne(extractor, fitImages,
-                            p -> tiles(TiledPipeline.resizeTo(ImageReader.open(p), w, h), tiling, location),
-                            "tile " + (i + 1) + "/" + count + " features", nanos, progress));
-                }
+                models.addAll(fitEnsemble(extractor, fitImages, tiling, width, height, nanos, progress));
             }
             long fitDone = System.nanoTime();
             ImageScorer scorer = tiling.tiled()
@@ -160,6 +152,45 @@ public final class Trainer {
     }
 
     /**
+     * One model per tile location, fitted independently: one after another (memory of one tile
+     * location's features), or {@code tileJobs} at a time (that many locations' features at once).
+     * The backbone session is shared; ONNX Runtime runs concurrent calls safely.
+     */
+    private List<AnomalyModel> fitEnsemble(FeatureExtractor extractor, List<Path> images, Tiling tiling, int width,
+            int height, long[] nanos, Progress progress) {
+        int count = tiling.grid(width, height).count();
+        AnomalyModel[] models = new AnomalyModel[count];
+        int jobs = Math.max(1, Math.min(options.tileJobs, count));
+        ExecutorService pool = jobs == 1 ? null : Executors.newFixedThreadPool(jobs, r -> {
+            Thread t = new Thread(r, "anomalyj-tile-fit");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> pending = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int location = i;
+                Runnable fit = () -> models[location] = fitOne(extractor, images,
+                        p -> tiles(TiledPipeline.resizeTo(ImageReader.open(p), width, height), tiling, location),
+                        "tile " + (location + 1) + "/" + count + " features", nanos, progress);
+                if (pool == null) {
+                    fit.run();
+                } else {
+                    pending.add(pool.submit(fit));
+                }
+            }
+            for (Future<?> f : pending) {
+                await(f);
+            }
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+        return java.util.Arrays.asList(models);
+    }
+
+    /**
      * Fits one model on the inputs each image yields; adds the time spent extracting features and
      * fitting to {@code nanos[0]} and {@code nanos[1]}.
      */
@@ -170,8 +201,11 @@ public final class Trainer {
         extractFeatures(extractor, fitter, images, inputs, stage, progress);
         long t1 = System.nanoTime();
         AnomalyModel model = fitter.fit(progress);
-        nanos[0] += t1 - t0;
-        nanos[1] += System.nanoTime() - t1;
+        long t2 = System.nanoTime();
+        synchronized (nanos) {
+            nanos[0] += t1 - t0;
+            nanos[1] += t2 - t1;
+        }
         return model;
     }
 

@@ -46,6 +46,11 @@ final class TrainingOptionsMixin {
             description = "Image score of a tiled model: mean or max of the tile scores (default: ${DEFAULT-VALUE}).")
     String tileScore;
 
+    @Option(names = "--tile-jobs", defaultValue = "1",
+            description = "ens: tile models fitted at the same time; each holds one tile location's features, so memory grows"
+                    + " with it; 1 = one after another, the memory of a single tile model (default: ${DEFAULT-VALUE}).")
+    int tileJobs;
+
     @Option(names = "--max-train", defaultValue = "0",
             description = "Train on at most this many good images, a seeded random subset; 0 = all (default: ${DEFAULT-VALUE}).")
     int maxTrain;
@@ -83,6 +88,7 @@ final class TrainingOptionsMixin {
         o.size = TilingSetup.parseSize(size);
         o.tiling = tilingOrSingle();
         o.maxTrainImages = maxTrain;
+        o.tileJobs = tileJobs;
         o.coresetRatio = coreset;
         o.maxChannelsPerLayer = maxChannels;
         o.projectionDim = projectionDim;

@@ -78,6 +78,21 @@ public class TiledModelTest {
     }
 
     @Test
+    public void tileModelsFittedInParallelEqualThoseFittedOneAfterAnother() {
+        TrainOptions o = options(ENS9, 256);
+        o.tileJobs = 2;
+        ModelBundle parallel = new Trainer(o).train(grain.trainGood(), "grain", Progress.NONE);
+        assertEquals(ensemble.models().size(), parallel.models().size());
+        try (Detector a = new Detector(ensemble, Double.NaN, 1); Detector b = new Detector(parallel, Double.NaN, 1)) {
+            for (Sample s : grain.test().subList(0, 3)) {
+                FloatImage img = ImageReader.read(s.image());
+                assertEquals(a.detect(img, "a").score(), b.detect(img, "b").score(), 1e-9);
+            }
+        }
+        assertEquals(ensemble.calibration().imageThreshold(), parallel.calibration().imageThreshold(), 1e-9);
+    }
+
+    @Test
     public void ensembleScoresDefectsAboveGoodImages() {
         double good = 0;
         double bad = 0;
