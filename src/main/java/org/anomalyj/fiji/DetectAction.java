@@ -25,6 +25,7 @@ import org.anomalyj.api.ModelBundle;
 import org.anomalyj.data.Datasets;
 import org.anomalyj.img.FloatImage;
 import org.anomalyj.img.ImagePlusAdapter;
+import org.anomalyj.img.PixelSource;
 
 /**
  * Detect Anomalies without any UI: runs a model on an open image (every z-slice and frame of a
@@ -101,7 +102,7 @@ public final class DetectAction {
             List<List<Roi>> boxes = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 progress.checkCancelled();
-                FloatImage image = planes.image(i);
+                PixelSource image = planes.image(i);
                 Detection d = detector.detect(image, imp.getTitle());
                 result.detections.add(d);
                 int at = i;

@@ -5,6 +5,7 @@ import ij.gui.Roi;
 import java.util.Locale;
 import org.anomalyj.img.FloatImage;
 import org.anomalyj.img.ImagePlusAdapter;
+import org.anomalyj.img.PixelSource;
 
 /**
  * How Detect Anomalies reads an image with z-slices, time frames and channels: every (z, t)
@@ -89,14 +90,14 @@ public final class ImagePlanes {
                 imp.getTitle(), channels, channel);
     }
 
-    /** Image {@code i} (0-based) as the engine's float image. */
-    public FloatImage image(int i) {
+    /** Image {@code i} (0-based) for the engine: read a region at a time (no float copy of 8/16-bit/RGB planes). */
+    public PixelSource image(int i) {
         int z = z(i);
         int t = t(i);
         if (channels == 3) {
             return colour(z, t);
         }
-        return ImagePlusAdapter.slice(imp, imp.getStackIndex(channel == 0 ? 1 : channel, z, t));
+        return ImagePlusAdapter.pixels(imp, imp.getStackIndex(channel == 0 ? 1 : channel, z, t));
     }
 
     private FloatImage colour(int z, int t) {

@@ -44,6 +44,81 @@ public final class ImagePlusAdapter {
         return toFloatImage(ip);
     }
 
+    /**
+     * One plane as a {@link PixelSource} that reads regions straight from the processor's 8-bit,
+     * 16-bit or RGB pixels (same values as {@link #slice}), so tiling a large image never makes a
+     * float copy of it; 32-bit and indexed-colour planes are converted as {@link #slice} does.
+     */
+    public static PixelSource pixels(ImagePlus imp, int slice) {
+        if (imp == null) {
+            throw new AnomalyJException("No image is open; open an image first.");
+        }
+        int n = imp.getStackSize();
+        if (slice < 1 || slice > n) {
+            throw new IllegalArgumentException("slice " + slice + " not in 1.." + n);
+        }
+        ImageProcessor ip = n == 1 ? imp.getProcessor() : imp.getStack().getProcessor(slice);
+        int depth = ip.getBitDepth();
+        if (imp.getType() == ImagePlus.COLOR_256 || (depth != 8 && depth != 16 && depth != 24)) {
+            return slice(imp, slice);
+        }
+        return new ProcessorPixels(ip);
+    }
+
+    /** Regions of an 8-bit, 16-bit or RGB processor, converted only where asked for. */
+    private static final class ProcessorPixels implements PixelSource {
+        private final ImageProcessor ip;
+
+        ProcessorPixels(ImageProcessor ip) {
+            this.ip = ip;
+        }
+
+        @Override
+        public int width() {
+            return ip.getWidth();
+        }
+
+        @Override
+        public int height() {
+            return ip.getHeight();
+        }
+
+        @Override
+        public int channels() {
+            return ip.getBitDepth() == 24 ? 3 : 1;
+        }
+
+        @Override
+        public FloatImage region(int x, int y, int w, int h) {
+            FloatImage out = new FloatImage(w, h, channels());
+            int iw = width();
+            int x0 = Math.max(0, x);
+            int x1 = Math.min(iw, x + w);
+            int y0 = Math.max(0, y);
+            int y1 = Math.min(height(), y + h);
+            float[] d = out.data();
+            int plane = w * h;
+            Object pixels = ip.getPixels();
+            for (int yy = y0; yy < y1; yy++) {
+                int src = yy * iw;
+                int dst = (yy - y) * w - x;
+                for (int xx = x0; xx < x1; xx++) {
+                    if (pixels instanceof byte[]) {
+                        d[dst + xx] = ((byte[]) pixels)[src + xx] & 0xff;
+                    } else if (pixels instanceof short[]) {
+                        d[dst + xx] = (((short[]) pixels)[src + xx] & 0xffff) / 257f;
+                    } else {
+                        int c = ((int[]) pixels)[src + xx];
+                        d[dst + xx] = c >> 16 & 0xff;
+                        d[plane + dst + xx] = c >> 8 & 0xff;
+                        d[2 * plane + dst + xx] = c & 0xff;
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
     /** Pixels of one processor; see the class comment for the rules. */
     public static FloatImage toFloatImage(ImageProcessor ip) {
         int w = ip.getWidth();

@@ -68,4 +68,27 @@ public class ImagePlusAdapterTest {
         assertEquals(fromDisk.channels(), fromIj.channels());
         assertArrayEquals(fromDisk.data(), fromIj.data(), 0f);
     }
+
+    @Test
+    public void regionReadsMatchTheFullConversion() {
+        java.util.Random r = new java.util.Random(4);
+        ij.process.ImageProcessor[] ps = {new ij.process.ByteProcessor(40, 30), new ij.process.ShortProcessor(40, 30),
+            new ij.process.ColorProcessor(40, 30)};
+        for (ij.process.ImageProcessor ip : ps) {
+            for (int y = 0; y < 30; y++) {
+                for (int x = 0; x < 40; x++) {
+                    ip.set(x, y, ip instanceof ij.process.ColorProcessor ? r.nextInt(1 << 24) : r.nextInt(ip instanceof ij.process.ShortProcessor ? 65536 : 256));
+                }
+            }
+            ij.ImagePlus imp = new ij.ImagePlus("t", ip);
+            FloatImage full = ImagePlusAdapter.slice(imp, 1);
+            PixelSource direct = ImagePlusAdapter.pixels(imp, 1);
+            org.junit.Assert.assertFalse(direct instanceof FloatImage);
+            int[][] regions = {{0, 0, 40, 30}, {-3, 5, 16, 16}, {30, 20, 16, 16}};
+            for (int[] g : regions) {
+                org.junit.Assert.assertArrayEquals(ip.getBitDepth() + " " + java.util.Arrays.toString(g),
+                        full.region(g[0], g[1], g[2], g[3]).data(), direct.region(g[0], g[1], g[2], g[3]).data(), 0f);
+            }
+        }
+    }
 }
