@@ -54,6 +54,11 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "Adds fit and detection peak heap and bundle size to the results.")
     List<String> setups = new ArrayList<>();
 
+    @Option(names = "--max-test", defaultValue = "0",
+            description = "Test on at most this many images per category: a seeded random subset keeping the share of good"
+                    + " and defective images; 0 = all (default: ${DEFAULT-VALUE}).")
+    int maxTest;
+
     @Option(names = "--markdown", description = "With --setups: also write the comparison as a Markdown table to this file.")
     Path markdown;
 
@@ -65,7 +70,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!setups.isEmpty()) {
             return compareSetups();
         }
-        List<Category> categories = Datasets.open(data);
+        List<Category> categories = testSubsets(Datasets.open(data));
         Progress progress = new StderrProgress(System.err);
         ModelBundle given = model == null ? null : ModelBundle.load(model);
         TrainOptions options = training.toOptions();
@@ -108,7 +113,7 @@ final class EvaluateCommand implements Callable<Integer> {
         for (String s : setups) {
             parsed.add(TilingSetup.parse(s, training.seamBand, TileScore.parse(training.tileScore)));
         }
-        List<Category> categories = Datasets.open(data);
+        List<Category> categories = testSubsets(Datasets.open(data));
         Progress progress = new StderrProgress(System.err);
         List<EvaluationResult> results = new ArrayList<>();
         for (Category c : categories) {
@@ -149,6 +154,17 @@ final class EvaluateCommand implements Callable<Integer> {
             writeAtomically(markdown, table);
         }
         return 0;
+    }
+
+    private List<Category> testSubsets(List<Category> categories) {
+        if (maxTest < 0) {
+            throw new AnomalyJException("--max-test must be 0 (all test images) or a positive number of images.");
+        }
+        List<Category> out = new ArrayList<>();
+        for (Category c : categories) {
+            out.add(c.withTestSubset(maxTest, training.seed));
+        }
+        return out;
     }
 
     /** Saves the bundle (into --save-models, or a temporary file that is deleted) and returns its size. */

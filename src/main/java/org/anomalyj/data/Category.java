@@ -65,6 +65,36 @@ public final class Category {
         return n;
     }
 
+    /**
+     * This category with at most {@code max} test samples: a seeded random subset that keeps the
+     * share of good and anomalous samples (each group rounded, at least one of each that exists),
+     * in the original order. The category itself when it has no more than {@code max}.
+     */
+    public Category withTestSubset(int max, long seed) {
+        if (max <= 0 || test.size() <= max) {
+            return this;
+        }
+        List<Sample> good = new ArrayList<>();
+        List<Sample> bad = new ArrayList<>();
+        for (Sample s : test) {
+            (s.anomalous() ? bad : good).add(s);
+        }
+        int keepBad = bad.isEmpty() ? 0 : Math.max(1, (int) Math.round((double) max * bad.size() / test.size()));
+        int keepGood = Math.min(good.size(), max - keepBad);
+        java.util.Random random = new java.util.Random(seed);
+        Collections.shuffle(good, random);
+        Collections.shuffle(bad, random);
+        java.util.Set<Sample> kept = new java.util.HashSet<>(good.subList(0, keepGood));
+        kept.addAll(bad.subList(0, Math.min(keepBad, bad.size())));
+        List<Sample> ordered = new ArrayList<>();
+        for (Sample s : test) {
+            if (kept.contains(s)) {
+                ordered.add(s);
+            }
+        }
+        return new Category(name, root, trainGood, ordered);
+    }
+
     @Override
     public String toString() {
         return "Category[" + name + ": " + trainGood.size() + " train, " + test.size() + " test ("

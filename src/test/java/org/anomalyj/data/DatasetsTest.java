@@ -251,4 +251,23 @@ public class DatasetsTest {
         assertEquals("kolektorsdd", cats.get(0).name());
         assertEquals("magnetic_tile", cats.get(1).name());
     }
+
+    @Test
+    public void testSubsetKeepsTheShareOfDefectsAndTheOrder() throws java.io.IOException {
+        java.nio.file.Path root = java.nio.file.Files.createTempDirectory("subset");
+        SampleDataGenerator.generate(root, 3);
+        Category c = Datasets.open(root).get(0);
+        Category sub = c.withTestSubset(10, 1);
+        org.junit.Assert.assertEquals(10, sub.test().size());
+        double share = (double) c.anomalousCount() / c.test().size();
+        org.junit.Assert.assertEquals(Math.round(10 * share), sub.anomalousCount());
+        int last = -1;
+        for (Sample s : sub.test()) {
+            int at = c.test().indexOf(s);
+            org.junit.Assert.assertTrue("in the original order", at > last);
+            last = at;
+        }
+        org.junit.Assert.assertEquals(sub.test(), c.withTestSubset(10, 1).test());
+        org.junit.Assert.assertSame(c, c.withTestSubset(0, 1));
+    }
 }
