@@ -74,6 +74,10 @@ public final class TiledPipeline implements ImageScorer {
     public Prediction predict(PixelSource image) {
         long t0 = System.nanoTime();
         PixelSource src = geometry(image);
+        if (src.width() < tiling.tile() || src.height() < tiling.tile()) {
+            throw new AnomalyJException("The image is " + src.width() + " x " + src.height() + " pixels, smaller than the model's "
+                    + tiling.tile() + "-pixel tiles; use images at least that large, or a model trained with a smaller --tile.");
+        }
         TileGrid grid = tiling.grid(src.width(), src.height());
         TileMerger merger = new TileMerger(grid);
         double[] scores = new double[grid.count()];

@@ -67,7 +67,12 @@ final class DetectCommand implements Callable<Integer> {
             for (int i = 0; i < images.size(); i++) {
                 Path p = images.get(i);
                 PixelSource image = ImageReader.open(p);
-                Detection d = detector.detect(image, p.getFileName().toString());
+                Detection d;
+                try {
+                    d = detector.detect(image, p.getFileName().toString());
+                } catch (AnomalyJException e) {
+                    throw e.getMessage().contains(p.toString()) ? e : new AnomalyJException(p + ": " + e.getMessage(), e);
+                }
                 writer.write(p, image, d, detector.calibration());
                 if (d.anomalous()) {
                     defective++;

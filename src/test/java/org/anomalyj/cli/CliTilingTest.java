@@ -93,6 +93,18 @@ public class CliTilingTest {
         assertTrue(!Files.exists(model));
     }
 
+    @Test
+    public void imageSmallerThanTheTilesOfANativeModelIsRefusedByName() throws IOException {
+        Path model = tmp.getRoot().toPath().resolve("st-native-small.zip");
+        CliRunner t = CliRunner.run("train", "--data", GRAIN, "--out", model.toString(), "--tiling", "st", "--size", "native",
+                "--tile", "128", "--max-train", "4");
+        assertEquals(t.err, 0, t.exit);
+        Path small = tmp.getRoot().toPath().resolve("small.png");
+        ImageIO.write(new BufferedImage(100, 80, BufferedImage.TYPE_BYTE_GRAY), "png", small.toFile());
+        CliErrorsTest.assertUserError(CliRunner.run("detect", "--model", model.toString(), "--input", small.toString(),
+                "--out", tmp.getRoot() + "/small-out"), small.toString(), "100 x 80", "128-pixel tiles");
+    }
+
     /**
      * A model of stacked 256-pixel tiles at native size detects an 8-bit 8192 x 8192 image in a
      * separate JVM limited to 1 GB of heap, writing every output.
