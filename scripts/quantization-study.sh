@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Reproduces docs/quantization.md: PatchCore on Magnetic Tile and KolektorSDD with ResNet50v2 and
+# MobileNetV2, FP32 vs FP16 vs INT8 (minmax, percentile, entropy calibration, 32 images).
+# Usage: scripts/quantization-study.sh [SHARED_FOLDER] [OUTPUT_FOLDER]   (defaults: ../shared, runs/quant)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHARED=${1:-../shared}
+OUT=${2:-runs/quant}
+[ -f target/anomalyj.jar ] || mvn -B -q -DskipTests package
+mkdir -p "$OUT"
+# a private copy, so that a rebuild during the (long) study does not pull the jar from under a running JVM
+JAR="$OUT/anomalyj.jar"
+[ -f "$JAR" ] || cp target/anomalyj.jar "$JAR"
+J="java -Xmx8g"
+for data in ${DATASETS:-magnetic_tile kolektorsdd}; do
+  for backbone in ${BACKBONES:-resnet50v2_imagenet_stage1to3 mobilenetv2_imagenet_features_s8_s16}; do
+    base="$OUT/$data-$backbone"
+    [ -f "$base-fp32.zip" ] || $J -jar "$JAR" train --data "$SHARED/datasets/$data" --method patchcore \
+        --backbone "$SHARED/backbones/$backbone.onnx" --out "$base-fp32.zip" 2>/dev/null
+    [ -f "$base-fp16.zip" ] || $J -jar "$JAR" quantize --model "$base-fp32.zip" --precision fp16 --out "$base-fp16.zip" 2>/dev/null
+    for cal in minmax percentile entropy; do
+      [ -f "$base-int8-$cal.zip" ] || $J -jar "$JAR" quantize --model "$base-fp32.zip" --precision int8 \
+          --calibration "$cal" --calibration-images 32 --out "$base-int8-$cal.zip" 2>/dev/null
+    done
+    for v in fp32 fp16 int8-minmax int8-percentile int8-entropy; do
+      echo "== $data $backbone $v" >&2
+      $J -cp "$JAR" org.anomalyj.quant.QuantizationStudy "$base-$v.zip" "$SHARED/datasets/$data" | tee -a "$OUT/results.jsonl"
+    done
+  done
+done
+echo "results in $OUT/results.jsonl" >&2
