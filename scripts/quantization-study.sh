@@ -26,6 +26,9 @@ for data in ${DATASETS:-magnetic_tile kolektorsdd}; do
       echo "== $data $backbone $v" >&2
       $J -cp "$JAR" org.anomalyj.quant.QuantizationStudy "$base-$v.zip" "$SHARED/datasets/$data" | tee -a "$OUT/results.jsonl"
     done
+    # backbone latency of all five in one process, interleaved image by image (robust ratios on a shared machine)
+    $J -cp "$JAR" org.anomalyj.quant.QuantizationStudy --latency "$SHARED/datasets/$data" 60 "$base-fp32.zip" "$base-fp16.zip" \
+        "$base-int8-minmax.zip" "$base-int8-percentile.zip" "$base-int8-entropy.zip" | tee -a "$OUT/latency.jsonl"
   done
 done
 echo "results in $OUT/results.jsonl" >&2

@@ -33,6 +33,10 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Folder of normal images (an MVTec category uses train/good); default: the model's training folder.")
     Path data;
 
+    @Option(names = "--refit", description = "Also re-extract the training images' features with the quantized backbone and"
+            + " fit the head (memory bank / Gaussians) and thresholds again (slower; as long as training).")
+    boolean refit;
+
     @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads, 0 = all cores.")
     int threads;
 
@@ -48,6 +52,9 @@ final class QuantizeCommand implements Callable<Integer> {
         ModelBundle bundle = ModelBundle.load(model);
         ModelBundle q = BundleQuantizer.quantize(bundle, model, o, new StderrProgress(System.err),
                 w -> System.err.println("warning: " + w));
+        if (refit) {
+            q = BundleQuantizer.refit(q, model, o, new StderrProgress(System.err));
+        }
         q.save(out);
         com.google.gson.JsonObject r = q.training().getAsJsonObject("quantization");
         System.out.printf("wrote %s (%s, calibration %s; backbone %d -> %d bytes; quantized %s; left in float %s)%n", out,

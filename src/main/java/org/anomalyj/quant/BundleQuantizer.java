@@ -11,6 +11,8 @@ import org.anomalyj.AnomalyJException;
 import org.anomalyj.Progress;
 import org.anomalyj.api.InferencePipeline;
 import org.anomalyj.api.ModelBundle;
+import org.anomalyj.api.TrainOptions;
+import org.anomalyj.api.Trainer;
 import org.anomalyj.backbone.BackboneDescriptor;
 import org.anomalyj.backbone.Hashes;
 import org.anomalyj.data.Category;
@@ -65,11 +67,87 @@ public final class BundleQuantizer {
         report.addProperty("float_sha256", Hashes.sha256(onnx));
         report.addProperty("float_bytes", onnx.length);
         report.addProperty("bytes", bytes.length);
+        report.addProperty("head", "as fitted on the float backbone's features (post-training quantization)");
         JsonObject training = bundle.training().deepCopy();
         training.add("quantization", report);
         BackboneDescriptor d = bundle.backbone().withSha256(Hashes.sha256(bytes))
                 .withName(bundle.backbone().name() + "-" + options.precision.id());
         return bundle.withBackbone(d, bytes, training);
+    }
+
+    /**
+     * PTQ plus head refit: the bundle's training images (from {@code options.data} or the recorded
+     * training folder) are passed through the quantized backbone and the head is fitted and
+     * calibrated again with the bundle's own settings, so memory bank / Gaussians see the same
+     * (quantized) features as detection will. A validation-set calibration of the original is not
+     * repeated (the three-sigma rule on held-out images is used).
+     */
+    public static ModelBundle refit(ModelBundle quantized, Path bundleFile, QuantizeOptions options, Progress progress) {
+        Path folder = calibrationFolderOf(quantized, options);
+        if (folder == null) {
+            throw new AnomalyJException("Cannot refit " + bundleFile + ": its training folder no longer exists;"
+                    + " pass --data with the training images.");
+        }
+        Category c = Datasets.openOne(folder);
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("anomalyj-refit");
+            String name = quantized.backbone().name();
+            Path onnx = dir.resolve(name + ".onnx");
+            Files.write(onnx, quantized.backboneOnnx());
+            Files.write(dir.resolve(name + ".json"), quantized.backbone().toJson().toString()
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            TrainOptions t = new TrainOptions();
+            t.method = quantized.method();
+            t.backbone = onnx.toString();
+            t.layers = new ArrayList<>(quantized.layers());
+            t.size = quantized.inputSize();
+            t.blurSigma = quantized.blurSigma();
+            t.threads = options.threads;
+            JsonObject o = quantized.training().has("options") ? quantized.training().getAsJsonObject("options") : new JsonObject();
+            if (o.has("coreset_ratio")) {
+                t.coresetRatio = o.get("coreset_ratio").getAsDouble();
+            }
+            if (o.has("max_channels_per_layer")) {
+                t.maxChannelsPerLayer = o.get("max_channels_per_layer").getAsInt();
+            }
+            if (o.has("projection_dim")) {
+                t.projectionDim = o.get("projection_dim").getAsInt();
+            }
+            if (o.has("num_features")) {
+                t.padimFeatures = o.get("num_features").getAsInt();
+            }
+            if (o.has("seed")) {
+                t.seed = o.get("seed").getAsLong();
+            }
+            ModelBundle refit = new Trainer(t).train(c.trainGood(), folder.toString(), progress);
+            JsonObject training = refit.training().deepCopy();
+            JsonObject q = quantized.training().getAsJsonObject("quantization").deepCopy();
+            q.addProperty("head", "refit on features of the quantized backbone");
+            training.add("quantization", q);
+            training.addProperty("backbone_source", quantized.training().has("backbone_source")
+                    ? quantized.training().get("backbone_source").getAsString() + " (quantized)" : name);
+            return refit.withBackbone(refit.backbone(), refit.backboneOnnx(), training);
+        } catch (java.io.IOException e) {
+            throw new AnomalyJException("Could not write a temporary backbone file for the refit (" + e.getMessage()
+                    + "); check the free space of the temporary folder.", e);
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(dir);
+        } catch (java.io.IOException e) {
+            // a temporary folder left behind is harmless
+        }
     }
 
     /** The folder calibration images come from: --data, or the bundle's training data if it still exists. */

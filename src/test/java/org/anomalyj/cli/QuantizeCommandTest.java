@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.anomalyj.api.ModelBundle;
 import org.anomalyj.data.SampleDataGenerator;
+import org.anomalyj.quant.BackboneQuantizer;
 import org.anomalyj.quant.TinyBackbones;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
@@ -85,6 +86,25 @@ public class QuantizeCommandTest {
         assertEquals(r.err, 0, r.exit);
         CliRunner d = CliRunner.run("detect", "--model", fp16.toString(), "--input", firstDefectFolder().toString(),
                 "--out", root.resolve("detect-fp16").toString());
+        assertEquals(d.err, 0, d.exit);
+    }
+
+    @Test
+    public void refitFitsTheHeadAgainOnQuantizedFeatures() throws Exception {
+        Path refit = root.resolve("refit.zip");
+        CliRunner r = CliRunner.run("quantize", "--model", model.toString(), "--calibration", "minmax", "--refit",
+                "--out", refit.toString());
+        assertEquals(r.err, 0, r.exit);
+        ModelBundle b = ModelBundle.load(refit);
+        ModelBundle ptq = ModelBundle.load(int8);
+        JsonObject q = b.training().getAsJsonObject("quantization");
+        assertTrue(q.toString(), q.get("head").getAsString().startsWith("refit"));
+        assertEquals("int8", BackboneQuantizer.existingQuantization(b.backboneOnnx(), "refit"));
+        // a new fit on other features gives other thresholds than the float model's
+        assertTrue(b.calibration().imageThreshold() != ModelBundle.load(model).calibration().imageThreshold());
+        assertEquals(ptq.layers(), b.layers());
+        CliRunner d = CliRunner.run("detect", "--model", refit.toString(), "--input", firstDefectFolder().toString(),
+                "--out", root.resolve("detect-refit").toString());
         assertEquals(d.err, 0, d.exit);
     }
 
