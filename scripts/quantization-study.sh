@@ -12,8 +12,12 @@ mkdir -p "$OUT"
 JAR="$OUT/anomalyj.jar"
 [ -f "$JAR" ] || cp target/anomalyj.jar "$JAR"
 J="java -Xmx8g"
-for data in ${DATASETS:-magnetic_tile kolektorsdd}; do
-  for backbone in ${BACKBONES:-resnet50v2_imagenet_stage1to3 mobilenetv2_imagenet_features_s8_s16}; do
+RESNET=resnet50v2_imagenet_stage1to3
+MOBILENET=mobilenetv2_imagenet_features_s8_s16
+for pair in ${PAIRS:-magnetic_tile:$RESNET kolektorsdd:$RESNET kolektorsdd:$MOBILENET magnetic_tile:$MOBILENET}; do
+  data=${pair%%:*}
+  backbone=${pair#*:}
+  {
     base="$OUT/$data-$backbone"
     [ -f "$base-fp32.zip" ] || $J -jar "$JAR" train --data "$SHARED/datasets/$data" --method patchcore \
         --backbone "$SHARED/backbones/$backbone.onnx" --out "$base-fp32.zip" 2>/dev/null
@@ -22,13 +26,13 @@ for data in ${DATASETS:-magnetic_tile kolektorsdd}; do
       [ -f "$base-int8-$cal.zip" ] || $J -jar "$JAR" quantize --model "$base-fp32.zip" --precision int8 \
           --calibration "$cal" --calibration-images 32 --out "$base-int8-$cal.zip" 2>/dev/null
     done
-    for v in fp32 fp16 int8-minmax int8-percentile int8-entropy; do
-      echo "== $data $backbone $v" >&2
-      $J -cp "$JAR" org.anomalyj.quant.QuantizationStudy "$base-$v.zip" "$SHARED/datasets/$data" | tee -a "$OUT/results.jsonl"
-    done
     # backbone latency of all five in one process, interleaved image by image (robust ratios on a shared machine)
     $J -cp "$JAR" org.anomalyj.quant.QuantizationStudy --latency "$SHARED/datasets/$data" 60 "$base-fp32.zip" "$base-fp16.zip" \
         "$base-int8-minmax.zip" "$base-int8-percentile.zip" "$base-int8-entropy.zip" | tee -a "$OUT/latency.jsonl"
-  done
+    for v in fp32 int8-percentile int8-entropy int8-minmax fp16; do
+      echo "== $data $backbone $v" >&2
+      $J -cp "$JAR" org.anomalyj.quant.QuantizationStudy "$base-$v.zip" "$SHARED/datasets/$data" | tee -a "$OUT/results.jsonl"
+    done
+  }
 done
 echo "results in $OUT/results.jsonl" >&2
