@@ -26,9 +26,12 @@ for pair in ${PAIRS:-magnetic_tile:$RESNET kolektorsdd:$RESNET kolektorsdd:$MOBI
       [ -f "$base-int8-$cal.zip" ] || $J -jar "$JAR" quantize --model "$base-fp32.zip" --precision int8 \
           --calibration "$cal" --calibration-images 32 --out "$base-int8-$cal.zip" 2>/dev/null
     done
-    # backbone latency of all five in one process, interleaved image by image (robust ratios on a shared machine)
-    $J -cp "$JAR" org.anomalyj.quant.QuantizationStudy --latency "$SHARED/datasets/$data" 60 "$base-fp32.zip" "$base-fp16.zip" \
-        "$base-int8-minmax.zip" "$base-int8-percentile.zip" "$base-int8-entropy.zip" | tee -a "$OUT/latency.jsonl"
+    # backbone latency of all five in one process, alternating in rounds (robust ratios on a shared
+    # machine), with 1 thread (kernel speed) and with 2 (all cores, as detect runs)
+    for threads in 1 2; do
+      $J -cp "$JAR" org.anomalyj.quant.QuantizationStudy --latency "$SHARED/datasets/$data" 20 $threads "$base-fp32.zip" \
+          "$base-fp16.zip" "$base-int8-minmax.zip" "$base-int8-percentile.zip" "$base-int8-entropy.zip" | tee -a "$OUT/latency.jsonl"
+    done
     for v in fp32 int8-percentile int8-entropy int8-minmax fp16; do
       echo "== $data $backbone $v" >&2
       $J -cp "$JAR" org.anomalyj.quant.QuantizationStudy "$base-$v.zip" "$SHARED/datasets/$data" | tee -a "$OUT/results.jsonl"

@@ -165,7 +165,7 @@ public final class BackboneQuantizer {
                 }
             }
         } catch (OrtException e) {
-            throw new AnomalyJException("ONNX Runtime could not run the backbone of " + g.outputs.size() + "-output model for calibration ("
+            throw new AnomalyJException("ONNX Runtime could not run the backbone for calibration ("
                     + e.getMessage() + "); check that the calibration images match the model.", e);
         }
         if (!histograms) {

@@ -17,10 +17,56 @@ final class GraphPreparer {
     private GraphPreparer() {
     }
 
-    /** Applies both rewrites; returns how many BatchNormalization nodes were folded. */
+    /** Applies the rewrites; returns how many BatchNormalization nodes were folded into a Conv. */
     static int prepare(QuantGraph g) {
         bypassIdentities(g);
-        return foldBatchNorms(g);
+        int folded = foldBatchNorms(g);
+        batchNormsToAffine(g);
+        return folded;
+    }
+
+    /**
+     * A BatchNormalization that cannot be folded (e.g. ResNet v2's pre-activation after an Add)
+     * becomes Mul + Add with per-channel [1, C, 1, 1] constants: the same arithmetic, but
+     * element-wise ops that ONNX Runtime's layout optimiser can move Transposes through, so the
+     * integer convolutions (run in NHWC) are not wrapped in NCHW<->NHWC transposes at every block.
+     */
+    static void batchNormsToAffine(QuantGraph g) {
+        List<OnnxMl.NodeProto> out = new ArrayList<>();
+        for (OnnxMl.NodeProto bn : g.nodes) {
+            boolean constants = bn.getOpType().equals("BatchNormalization") && bn.getOutputCount() == 1;
+            for (int k = 1; constants && k < 5; k++) {
+                OnnxMl.TensorProto t = g.initializers.get(bn.getInput(k));
+                constants = t != null && t.getDataType() == Tensors.FLOAT;
+            }
+            if (!constants) {
+                out.add(bn);
+                continue;
+            }
+            float[] gamma = Tensors.floats(g.initializers.get(bn.getInput(1)));
+            float[] beta = Tensors.floats(g.initializers.get(bn.getInput(2)));
+            float[] mean = Tensors.floats(g.initializers.get(bn.getInput(3)));
+            float[] var = Tensors.floats(g.initializers.get(bn.getInput(4)));
+            double eps = QuantGraph.floatAttribute(bn, "epsilon", 1e-5f);
+            int c = gamma.length;
+            float[] scale = new float[c];
+            float[] shift = new float[c];
+            for (int o = 0; o < c; o++) {
+                double s = gamma[o] / Math.sqrt(var[o] + eps);
+                scale[o] = (float) s;
+                shift[o] = (float) (beta[o] - mean[o] * s);
+            }
+            String base = bn.getOutput(0);
+            g.initializers.put(base + "_bn_scale", Tensors.floatTensor(base + "_bn_scale", scale, 1, c, 1, 1));
+            g.initializers.put(base + "_bn_shift", Tensors.floatTensor(base + "_bn_shift", shift, 1, c, 1, 1));
+            out.add(QuantGraph.node("Mul", base + "_bn_scale", java.util.Arrays.asList(bn.getInput(0), base + "_bn_scale"),
+                    java.util.Collections.singletonList(base + "_bn_mul")));
+            out.add(QuantGraph.node("Add", base + "_bn_shift", java.util.Arrays.asList(base + "_bn_mul", base + "_bn_shift"),
+                    java.util.Collections.singletonList(base)));
+        }
+        g.nodes.clear();
+        g.nodes.addAll(out);
+        g.dropUnusedInitializers();
     }
 
     static void bypassIdentities(QuantGraph g) {

@@ -76,6 +76,18 @@ final class QdqPlan {
                 p.qdqSource.put(out, out);
             }
         }
+        // A Relu whose output only feeds quantized ops (e.g. ResNet v2's pre-activation BN -> Relu -> Conv)
+        // is absorbed the same way: its QuantizeLinear reads the Relu's input and saturates at zero point 0.
+        for (int i = 0; i < g.nodes.size(); i++) {
+            OnnxMl.NodeProto n = g.nodes.get(i);
+            String out = n.getOutputCount() == 1 ? n.getOutput(0) : null;
+            if (p.absorbed.contains(i) || out == null || !out.equals(p.qdqSource.get(out)) || outs.contains(out)
+                    || !absorbable(g, n) || !p.onlyQuantizedReaders(g, consumers.get(out), out)) {
+                continue;
+            }
+            p.absorbed.add(i);
+            p.qdqSource.put(out, n.getInput(0));
+        }
         for (int i = 0; i < g.nodes.size(); i++) {
             OnnxMl.NodeProto n = g.nodes.get(i);
             if (p.absorbed.contains(i) || p.isWeightNode(i)) {
@@ -87,6 +99,23 @@ final class QdqPlan {
             }
         }
         return p;
+    }
+
+    /** Whether every reader of {@code tensor} is a quantized op reading it as its activation. */
+    private boolean onlyQuantizedReaders(QuantGraph g, List<Integer> readers, String tensor) {
+        if (readers == null || readers.isEmpty()) {
+            return false;
+        }
+        for (int r : readers) {
+            boolean ok = false;
+            for (WeightOp w : weightOps) {
+                ok |= w.node == r && w.activation.equals(tensor);
+            }
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean isWeightNode(int i) {

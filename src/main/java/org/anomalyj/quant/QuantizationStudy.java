@@ -25,9 +25,9 @@ import org.anomalyj.img.FloatImage;
  *
  * <p>{@code java -cp anomalyj.jar org.anomalyj.quant.QuantizationStudy MODEL.zip CATEGORY_DIR [THREADS]}
  *
- * <p>{@code ... QuantizationStudy --latency CATEGORY_DIR ROUNDS MODEL.zip...}: backbone-only ms/image of
- * several bundles in one process, interleaved image by image, so that their ratios hold even on
- * a machine shared with other work.
+ * <p>{@code ... QuantizationStudy --latency CATEGORY_DIR IMAGES THREADS MODEL.zip...}: backbone-only ms/image of
+ * several bundles in one process, alternating in rounds, so that their ratios hold even on a
+ * machine shared with other work.
  */
 public final class QuantizationStudy {
     private QuantizationStudy() {
@@ -35,7 +35,7 @@ public final class QuantizationStudy {
 
     public static void main(String[] args) {
         if (args[0].equals("--latency")) {
-            latency(Datasets.openOne(Paths.get(args[1])), Integer.parseInt(args[2]), args);
+            latency(Datasets.openOne(Paths.get(args[1])), Integer.parseInt(args[2]), Integer.parseInt(args[3]), args);
             return;
         }
         Path model = Paths.get(args[0]);
@@ -58,36 +58,53 @@ public final class QuantizationStudy {
         System.out.println(o);
     }
 
-    private static void latency(Category category, int rounds, String[] args) {
+    /**
+     * Backbone-only latency of several bundles: in each of {@code rounds} rounds every backbone
+     * runs the same images one after the other (a block per backbone, so each runs with its own
+     * weights in cache, as in deployment); per backbone the best round's mean is reported (the
+     * usual way to keep other processes' interference out), and its median round too.
+     */
+    private static void latency(Category category, int images, int threads, String[] args) {
+        int rounds = 5;
         List<ModelBundle> bundles = new ArrayList<>();
         List<FeatureExtractor> extractors = new ArrayList<>();
-        for (int i = 3; i < args.length; i++) {
+        for (int i = 4; i < args.length; i++) {
             ModelBundle b = ModelBundle.load(Paths.get(args[i]));
             bundles.add(b);
-            extractors.add(b.openExtractor(0));
+            extractors.add(b.openExtractor(threads));
         }
         List<FloatImage> inputs = new ArrayList<>();
         List<Sample> test = category.test();
-        for (int i = 0; i < Math.min(rounds, test.size()); i++) {
-            inputs.add(InferencePipeline.toModelInput(ImageReader.read(test.get(i * test.size() / Math.min(rounds, test.size())).image()),
+        int n = Math.min(images, test.size());
+        for (int i = 0; i < n; i++) {
+            inputs.add(InferencePipeline.toModelInput(ImageReader.read(test.get(i * test.size() / n).image()),
                     bundles.get(0).inputSize()));
         }
-        long[] nanos = new long[extractors.size()];
-        for (FeatureExtractor e : extractors) {
-            e.extract(inputs.get(0));
-        }
-        for (FloatImage img : inputs) {
+        double[][] ms = new double[extractors.size()][rounds];
+        for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < extractors.size(); k++) {
+                FeatureExtractor e = extractors.get(k);
+                e.extract(inputs.get(0));
                 long t0 = System.nanoTime();
-                extractors.get(k).extract(img);
-                nanos[k] += System.nanoTime() - t0;
+                for (FloatImage img : inputs) {
+                    e.extract(img);
+                }
+                ms[k][r] = (System.nanoTime() - t0) / 1e6 / inputs.size();
             }
         }
+        double[] best = new double[extractors.size()];
         for (int k = 0; k < extractors.size(); k++) {
+            double[] sorted = ms[k].clone();
+            java.util.Arrays.sort(sorted);
+            best[k] = sorted[0];
             JsonObject o = new JsonObject();
-            o.addProperty("model", args[k + 3]);
-            o.addProperty("backbone_ms_per_image_interleaved", nanos[k] / 1e6 / inputs.size());
-            o.addProperty("ratio_to_first", (double) nanos[k] / nanos[0]);
+            o.addProperty("model", args[k + 4]);
+            o.addProperty("threads", threads);
+            o.addProperty("backbone_ms_best_round", sorted[0]);
+            o.addProperty("backbone_ms_median_round", sorted[rounds / 2]);
+            o.addProperty("ratio_to_first_best", best[k] / best[0]);
+            o.addProperty("images", inputs.size());
+            o.addProperty("rounds", rounds);
             System.out.println(o);
             extractors.get(k).close();
         }

@@ -67,6 +67,9 @@ public class RealBackboneQuantizationTest {
         assertEquals(optimized.toString(), Integer.valueOf(43), optimized.get("QLinearConv"));
         assertTrue(q.onnx().length < 0.3 * f.length);
         assertEquals(27, q.report().get("batchnorm_folded").getAsInt());
+        // 27 Relus after folded convs and the 13 pre-activation Relus that only feed convs
+        assertEquals(40, q.report().get("activations_absorbed").getAsInt());
+        assertTrue(q.report().getAsJsonObject("ops_left_float").toString(), !q.report().getAsJsonObject("ops_left_float").has("Relu"));
         // deep 8-bit network on 2 calibration inputs: a broken quantizer gives errors near or above 1
         float[] x = smooth(2);
         double e = OrtRun.relativeError(OrtRun.run(f, "input", "stage3", x, SIZE, SIZE), OrtRun.run(q.onnx(), "input", "stage3", x, SIZE, SIZE));
