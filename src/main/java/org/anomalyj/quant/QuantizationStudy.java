@@ -28,12 +28,20 @@ import org.anomalyj.img.FloatImage;
  * <p>{@code ... QuantizationStudy --latency CATEGORY_DIR IMAGES THREADS MODEL.zip...}: backbone-only ms/image of
  * several bundles in one process, alternating in rounds, so that their ratios hold even on a
  * machine shared with other work.
+ *
+ * <p>{@code ... QuantizationStudy --backbone-cpu FILE.onnx INPUT SIZE}: FP32, FP16 and INT8
+ * (percentile, 8 synthetic calibration inputs) of a backbone file, single-threaded, CPU time of
+ * the whole graph per 1x3xSIZExSIZE run (best of 5 alternating rounds of 10 runs).
  */
 public final class QuantizationStudy {
     private QuantizationStudy() {
     }
 
     public static void main(String[] args) {
+        if (args[0].equals("--backbone-cpu")) {
+            backboneCpu(Paths.get(args[1]), args[2], Integer.parseInt(args[3]));
+            return;
+        }
         if (args[0].equals("--latency")) {
             latency(Datasets.openOne(Paths.get(args[1])), Integer.parseInt(args[2]), Integer.parseInt(args[3]), args);
             return;
@@ -81,15 +89,21 @@ public final class QuantizationStudy {
                     bundles.get(0).inputSize()));
         }
         double[][] ms = new double[extractors.size()][rounds];
+        // With one intra-op thread ONNX Runtime computes on the calling thread, so this thread's CPU
+        // time is the backbone's compute time, unaffected by how busy the machine is.
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        double[][] cpuMs = new double[extractors.size()][rounds];
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < extractors.size(); k++) {
                 FeatureExtractor e = extractors.get(k);
                 e.extract(inputs.get(0));
                 long t0 = System.nanoTime();
+                long c0 = cpu.getCurrentThreadCpuTime();
                 for (FloatImage img : inputs) {
                     e.extract(img);
                 }
                 ms[k][r] = (System.nanoTime() - t0) / 1e6 / inputs.size();
+                cpuMs[k][r] = (cpu.getCurrentThreadCpuTime() - c0) / 1e6 / inputs.size();
             }
         }
         double[] best = new double[extractors.size()];
@@ -103,11 +117,71 @@ public final class QuantizationStudy {
             o.addProperty("backbone_ms_best_round", sorted[0]);
             o.addProperty("backbone_ms_median_round", sorted[rounds / 2]);
             o.addProperty("ratio_to_first_best", best[k] / best[0]);
+            if (threads == 1) {
+                o.addProperty("backbone_cpu_ms_best_round", sortedCpu(cpuMs[k]));
+                o.addProperty("cpu_ratio_to_first", sortedCpu(cpuMs[k]) / sortedCpu(cpuMs[0]));
+            }
             o.addProperty("images", inputs.size());
             o.addProperty("rounds", rounds);
             System.out.println(o);
             extractors.get(k).close();
         }
+    }
+
+    private static void backboneCpu(Path file, String input, int size) {
+        try {
+            byte[] f = Files.readAllBytes(file);
+            List<float[]> cal = new ArrayList<>();
+            java.util.Random r = new java.util.Random(1);
+            for (int i = 0; i < 8; i++) {
+                float[] x = new float[3 * size * size];
+                for (int k = 0; k < x.length; k++) {
+                    x[k] = (float) (Math.sin(k * 0.0007 * (i + 1)) + 0.3 * r.nextGaussian());
+                }
+                cal.add(x);
+            }
+            byte[][] models = {f, BackboneQuantizer.toFp16(f, file.toString()).onnx(),
+                BackboneQuantizer.toInt8(f, file.toString(), input, cal, size, size, CalibrationMethod.PERCENTILE, 1, Progress.NONE).onnx()};
+            String[] names = {"fp32", "fp16", "int8"};
+            java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+            double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+            List<ai.onnxruntime.OrtSession> sessions = new ArrayList<>();
+            for (byte[] m : models) {
+                sessions.add(org.anomalyj.onnx.Sessions.create(m, 1));
+            }
+            try (ai.onnxruntime.OnnxTensor t = ai.onnxruntime.OnnxTensor.createTensor(org.anomalyj.onnx.Sessions.environment(),
+                    java.nio.FloatBuffer.wrap(cal.get(0)), new long[] {1, 3, size, size})) {
+                java.util.Map<String, ai.onnxruntime.OnnxTensor> feed = java.util.Collections.singletonMap(input, t);
+                for (int round = 0; round < 5; round++) {
+                    for (int i = 0; i < 3; i++) {
+                        sessions.get(i).run(feed).close();
+                        long c0 = cpu.getCurrentThreadCpuTime();
+                        for (int k = 0; k < 10; k++) {
+                            sessions.get(i).run(feed).close();
+                        }
+                        best[i] = Math.min(best[i], (cpu.getCurrentThreadCpuTime() - c0) / 1e6 / 10);
+                    }
+                }
+            }
+            for (int i = 0; i < 3; i++) {
+                JsonObject o = new JsonObject();
+                o.addProperty("backbone", file.getFileName().toString());
+                o.addProperty("precision", names[i]);
+                o.addProperty("cpu_ms", best[i]);
+                o.addProperty("ratio_to_fp32", best[i] / best[0]);
+                o.addProperty("bytes", models[i].length);
+                System.out.println(o);
+                sessions.get(i).close();
+            }
+        } catch (java.io.IOException | ai.onnxruntime.OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double sortedCpu(double[] v) {
+        double[] c = v.clone();
+        java.util.Arrays.sort(c);
+        return c[0];
     }
 
     /** Test images the backbone-only timing runs on (evenly spaced over the test split). */
