@@ -3,7 +3,7 @@
 # MobileNetV2, FP32 vs FP16 vs INT8 (minmax, percentile, entropy calibration, 32 images).
 # Usage: scripts/quantization-study.sh [SHARED_FOLDER] [OUTPUT_FOLDER]   (defaults: ../shared, runs/quant)
 # Optional environment: PAIRS="data:backbone ...", VARIANTS="fp32 int8-percentile ...", LATENCY_THREADS="1 2"
-# (empty: no latency run). Takes about 1.5 hours on an idle 2-core machine.
+# (empty: no latency run), REFIT="minmax percentile" (also INT8 bundles with the head refitted). Takes about 1.5 hours on an idle 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${1:-../shared}
@@ -34,7 +34,14 @@ for pair in ${PAIRS:-magnetic_tile:$RESNET kolektorsdd:$RESNET kolektorsdd:$MOBI
       $J -cp "$JAR" org.anomalyj.quant.QuantizationStudy --latency "$SHARED/datasets/$data" 20 $threads "$base-fp32.zip" \
           "$base-fp16.zip" "$base-int8-minmax.zip" "$base-int8-percentile.zip" "$base-int8-entropy.zip" | tee -a "$OUT/latency.jsonl"
     done
-    for v in ${VARIANTS:-fp32 int8-percentile int8-entropy int8-minmax fp16}; do
+    # optional: INT8 with the head refitted on the quantized features (REFIT="minmax percentile")
+    for cal in ${REFIT:-}; do
+      [ -f "$base-int8-$cal-refit.zip" ] || $J -jar "$JAR" quantize --model "$base-fp32.zip" --precision int8 \
+          --calibration "$cal" --calibration-images 32 --refit --out "$base-int8-$cal-refit.zip" 2>/dev/null
+    done
+    refits=""
+    for cal in ${REFIT:-}; do refits="$refits int8-$cal-refit"; done
+    for v in ${VARIANTS:-fp32 int8-percentile int8-entropy int8-minmax fp16} $refits; do
       # rows already measured are kept (the study can be resumed)
       [ -f "$OUT/results.jsonl" ] && grep -q "\"model\":\"$base-$v.zip\"" "$OUT/results.jsonl" && continue
       echo "== $data $backbone $v" >&2

@@ -23,7 +23,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--precision", defaultValue = "int8", description = "int8 or fp16 (default: ${DEFAULT-VALUE}).")
     String precision;
 
-    @Option(names = "--calibration", defaultValue = "percentile",
+    @Option(names = "--calibration", defaultValue = "minmax",
             description = "INT8 activation ranges: minmax, percentile (99.99%%) or entropy (KL, TensorRT-style) (default: ${DEFAULT-VALUE}).")
     String calibration;
 
