@@ -142,6 +142,19 @@ public final class ModelBundle {
         return new ModelBundle(models, tiling, width, height, backbone, backboneOnnx, layers, blurSigma, c, training);
     }
 
+    /** A copy of the embedded backbone's ONNX bytes; null for the built-in extractor. */
+    public byte[] backboneOnnx() {
+        return backboneOnnx == null ? null : backboneOnnx.clone();
+    }
+
+    /**
+     * The same fitted model with another backbone (e.g. a quantized copy of this one) and training
+     * record; the descriptor must carry the new bytes' sha256.
+     */
+    public ModelBundle withBackbone(BackboneDescriptor descriptor, byte[] onnx, JsonObject newTraining) {
+        return new ModelBundle(model, descriptor, onnx, layers, inputSize, blurSigma, calibration, newTraining);
+    }
+
     /** Opens this bundle's backbone; the caller closes it. */
     public FeatureExtractor openExtractor(int threads) {
         return BackboneSource.open(backbone, backboneOnnx, layers, threads, "the model's embedded backbone");

@@ -29,7 +29,7 @@ public final class OnnxGraph {
 
     /**
      * A node; {@code attributes} are name/value pairs, e.g. ("axis", 1L) or ("alpha", -2f): Float
-     * values become FLOAT attributes, other numbers INT.
+     * values become FLOAT attributes, {@code long[]} INTS (e.g. kernel_shape, pads), other numbers INT.
      */
     public OnnxGraph node(String opType, String[] in, String[] out, Object... attributes) {
         ProtoWriter n = new ProtoWriter();
@@ -46,6 +46,11 @@ public final class OnnxGraph {
             Object v = attributes[a + 1];
             if (v instanceof Float) {
                 attr.float32(2, (Float) v).varint(20, 1);
+            } else if (v instanceof long[]) {
+                for (long x : (long[]) v) {
+                    attr.varint(8, x);
+                }
+                attr.varint(20, 7);
             } else {
                 attr.varint(3, ((Number) v).longValue()).varint(20, 2);
             }

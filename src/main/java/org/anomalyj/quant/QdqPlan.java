@@ -1,0 +1,184 @@
+package org.anomalyj.quant;
+
+import ai.onnx.proto.OnnxMl;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Which nodes of a (prepared, float) graph get int8 weights and which activation tensors get a
+ * QuantizeLinear/DequantizeLinear pair: the activation input and the output of every Conv, Gemm
+ * and MatMul with a constant weight. A Relu, or a Clip whose minimum is 0, that alone follows such
+ * a node is absorbed: the output is quantized with the activation's range (zero point 0), which
+ * clips exactly as the activation did, and ONNX Runtime then fuses DQ -> Conv -> Q into one
+ * integer kernel. All other nodes stay in float and are listed.
+ */
+final class QdqPlan {
+    /** A node whose weight (and bias) become integers. */
+    static final class WeightOp {
+        final int node;
+        final String activation;
+        final String weight;
+        final String bias;
+        /** Axis of the weight's output channels (per-channel scales). */
+        final int axis;
+        /** Filled by the rewriter: the weight's per-channel scales (the bias scales derive from them). */
+        float[] weightScales;
+
+        WeightOp(int node, String activation, String weight, String bias, int axis) {
+            this.node = node;
+            this.activation = activation;
+            this.weight = weight;
+            this.bias = bias;
+            this.axis = axis;
+        }
+    }
+
+    /** Ops with a constant weight that could be quantized but are not by this quantizer, when met. */
+    private static final Set<String> HEAVY = Set.of("Conv", "ConvTranspose", "Gemm", "MatMul", "LSTM", "GRU", "RNN",
+            "Einsum", "Attention");
+
+    final List<WeightOp> weightOps = new ArrayList<>();
+    /** Quantized tensor -> the tensor its QuantizeLinear reads (itself, or the producer's output for an absorbed activation). */
+    final Map<String, String> qdqSource = new LinkedHashMap<>();
+    final Set<Integer> absorbed = new LinkedHashSet<>();
+    final Map<String, Integer> quantizedOps = new TreeMap<>();
+    final Map<String, Integer> floatOps = new TreeMap<>();
+    /** Nodes of compute-heavy types left in float, by name, with the reason. */
+    final List<String> unhandled = new ArrayList<>();
+
+    static QdqPlan of(QuantGraph g) {
+        QdqPlan p = new QdqPlan();
+        Map<String, List<Integer>> consumers = g.consumers();
+        Set<String> outs = g.outputNames();
+        for (int i = 0; i < g.nodes.size(); i++) {
+            OnnxMl.NodeProto n = g.nodes.get(i);
+            WeightOp op = p.weightOp(g, i, n);
+            if (op == null) {
+                continue;
+            }
+            p.weightOps.add(op);
+            p.quantizedOps.merge(n.getOpType(), 1, Integer::sum);
+            p.qdqSource.putIfAbsent(op.activation, op.activation);
+            String out = n.getOutput(0);
+            List<Integer> users = consumers.getOrDefault(out, new ArrayList<>());
+            if (users.size() == 1 && !outs.contains(out) && absorbable(g, g.nodes.get(users.get(0)))
+                    && !outs.contains(g.nodes.get(users.get(0)).getOutput(0))) {
+                int a = users.get(0);
+                p.absorbed.add(a);
+                p.qdqSource.put(g.nodes.get(a).getOutput(0), out);
+            } else if (!(outs.contains(out) && users.isEmpty())) {
+                // (a graph output nobody else reads stays float: a QDQ pair there would only add error)
+                p.qdqSource.put(out, out);
+            }
+        }
+        // A Relu whose output only feeds quantized ops (e.g. ResNet v2's pre-activation BN -> Relu -> Conv)
+        // is absorbed the same way: its QuantizeLinear reads the Relu's input and saturates at zero point 0.
+        for (int i = 0; i < g.nodes.size(); i++) {
+            OnnxMl.NodeProto n = g.nodes.get(i);
+            String out = n.getOutputCount() == 1 ? n.getOutput(0) : null;
+            if (p.absorbed.contains(i) || out == null || !out.equals(p.qdqSource.get(out)) || outs.contains(out)
+                    || !absorbable(g, n) || !p.onlyQuantizedReaders(g, consumers.get(out), out)) {
+                continue;
+            }
+            p.absorbed.add(i);
+            p.qdqSource.put(out, n.getInput(0));
+        }
+        for (int i = 0; i < g.nodes.size(); i++) {
+            OnnxMl.NodeProto n = g.nodes.get(i);
+            if (p.absorbed.contains(i) || p.isWeightNode(i)) {
+                continue;
+            }
+            p.floatOps.merge(n.getOpType(), 1, Integer::sum);
+            if (HEAVY.contains(n.getOpType())) {
+                p.unhandled.add(n.getOpType() + " '" + n.getName() + "'");
+            }
+        }
+        return p;
+    }
+
+    /** Whether every reader of {@code tensor} is a quantized op reading it as its activation. */
+    private boolean onlyQuantizedReaders(QuantGraph g, List<Integer> readers, String tensor) {
+        if (readers == null || readers.isEmpty()) {
+            return false;
+        }
+        for (int r : readers) {
+            boolean ok = false;
+            for (WeightOp w : weightOps) {
+                ok |= w.node == r && w.activation.equals(tensor);
+            }
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean isWeightNode(int i) {
+        for (WeightOp w : weightOps) {
+            if (w.node == i) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private WeightOp weightOp(QuantGraph g, int i, OnnxMl.NodeProto n) {
+        String op = n.getOpType();
+        if (op.equals("Conv")) {
+            if (n.getInputCount() < 2 || !isFloatConstant(g, n.getInput(1)) || g.initializers.containsKey(n.getInput(0))
+                    || (n.getInputCount() > 2 && !n.getInput(2).isEmpty() && !isFloatConstant(g, n.getInput(2)))) {
+                return null;
+            }
+            return new WeightOp(i, n.getInput(0), n.getInput(1), n.getInputCount() > 2 && !n.getInput(2).isEmpty()
+                    ? n.getInput(2) : null, 0);
+        }
+        if (op.equals("Gemm")) {
+            boolean plain = QuantGraph.floatAttribute(n, "alpha", 1f) == 1f && QuantGraph.floatAttribute(n, "beta", 1f) == 1f
+                    && QuantGraph.intAttribute(n, "transA", 0) == 0;
+            if (!plain || !isFloatConstant(g, n.getInput(1)) || g.initializers.containsKey(n.getInput(0))
+                    || (n.getInputCount() > 2 && !isFloatConstant(g, n.getInput(2)))
+                    || (n.getInputCount() > 2 && g.initializers.get(n.getInput(2)).getDimsCount() != 1)) {
+                return null;
+            }
+            int axis = QuantGraph.intAttribute(n, "transB", 0) == 1 ? 0 : 1;
+            return new WeightOp(i, n.getInput(0), n.getInput(1), n.getInputCount() > 2 ? n.getInput(2) : null, axis);
+        }
+        if (op.equals("MatMul")) {
+            if (!isFloatConstant(g, n.getInput(1)) || g.initializers.get(n.getInput(1)).getDimsCount() != 2
+                    || g.initializers.containsKey(n.getInput(0))) {
+                return null;
+            }
+            return new WeightOp(i, n.getInput(0), n.getInput(1), null, 1);
+        }
+        return null;
+    }
+
+    private static boolean isFloatConstant(QuantGraph g, String name) {
+        OnnxMl.TensorProto t = g.initializers.get(name);
+        return t != null && t.getDataType() == Tensors.FLOAT;
+    }
+
+    /** Relu, or Clip with a constant minimum of exactly 0: saturating at zero point 0 does the same. */
+    private static boolean absorbable(QuantGraph g, OnnxMl.NodeProto a) {
+        if (a.getOpType().equals("Relu")) {
+            return true;
+        }
+        if (!a.getOpType().equals("Clip")) {
+            return false;
+        }
+        if (a.getInputCount() >= 2 && !a.getInput(1).isEmpty()) {
+            OnnxMl.TensorProto lo = g.initializers.get(a.getInput(1));
+            if (lo == null || lo.getDataType() != Tensors.FLOAT || Tensors.floats(lo)[0] != 0f) {
+                return false;
+            }
+            // an upper bound must be constant too (its clipping is kept by the calibrated range, which never exceeds it)
+            return a.getInputCount() < 3 || a.getInput(2).isEmpty() || g.initializers.containsKey(a.getInput(2));
+        }
+        return QuantGraph.attribute(a, "min") != null && QuantGraph.floatAttribute(a, "min", -1f) == 0f;
+    }
+}
