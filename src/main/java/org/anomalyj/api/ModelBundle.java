@@ -152,7 +152,7 @@ public final class ModelBundle {
      * record; the descriptor must carry the new bytes' sha256.
      */
     public ModelBundle withBackbone(BackboneDescriptor descriptor, byte[] onnx, JsonObject newTraining) {
-        return new ModelBundle(model, descriptor, onnx, layers, inputSize, blurSigma, calibration, newTraining);
+        return new ModelBundle(models, tiling, width, height, descriptor, onnx, layers, blurSigma, calibration, newTraining);
     }
 
     /** Opens this bundle's backbone; the caller closes it. */

@@ -49,12 +49,14 @@ public final class BundleQuantizer {
         } else {
             List<Path> files = calibrationFiles(bundle, bundleFile, options);
             List<float[]> tensors = new ArrayList<>();
+            // The backbone of a tiled model sees tiles: calibrate at the tile size.
+            int side = bundle.tiling().tiled() ? bundle.tiling().tile() : bundle.inputSize();
             for (Path p : files) {
                 progress.checkCancelled();
-                tensors.add(inputTensor(ImageReader.read(p), bundle.backbone(), bundle.inputSize()));
+                tensors.add(inputTensor(ImageReader.read(p), bundle.backbone(), side));
             }
-            q = BackboneQuantizer.toInt8(onnx, source, bundle.backbone().input(), tensors, bundle.inputSize(),
-                    bundle.inputSize(), options.calibration, options.threads, progress);
+            q = BackboneQuantizer.toInt8(onnx, source, bundle.backbone().input(), tensors, side, side,
+                    options.calibration, options.threads, progress);
         }
         for (String w : q.warnings()) {
             warn.accept(w);
@@ -102,6 +104,7 @@ public final class BundleQuantizer {
             t.backbone = onnx.toString();
             t.layers = new ArrayList<>(quantized.layers());
             t.size = quantized.inputSize();
+            t.tiling = quantized.tiling();
             t.blurSigma = quantized.blurSigma();
             t.threads = options.threads;
             JsonObject o = quantized.training().has("options") ? quantized.training().getAsJsonObject("options") : new JsonObject();
