@@ -18,6 +18,8 @@ public final class EvaluationResult {
     public double inferMsPerImage = Double.NaN;
     public int nTrain;
     public int nTest;
+    /** "unified" or "separate" in a unified-versus-separate comparison; null (not written) otherwise. */
+    public String setup;
 
     public JsonObject toJson() {
         JsonObject o = new JsonObject();
@@ -34,6 +36,9 @@ public final class EvaluationResult {
         put(o, "infer_ms_per_image", inferMsPerImage);
         o.addProperty("n_train", nTrain);
         o.addProperty("n_test", nTest);
+        if (setup != null) {
+            o.addProperty("setup", setup);
+        }
         return o;
     }
 

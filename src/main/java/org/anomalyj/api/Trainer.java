@@ -112,7 +112,7 @@ public final class Trainer {
      * copying) runs on a second thread while the backbone runs on image i+1, so the two overlap;
      * at most two images' features are held at once.
      */
-    private void extractFeatures(FeatureExtractor extractor, ModelFitter fitter, List<Path> images, Progress progress) {
+    void extractFeatures(FeatureExtractor extractor, ModelFitter fitter, List<Path> images, Progress progress) {
         ExecutorService adder = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "anomalyj-fit-add");
             t.setDaemon(true);

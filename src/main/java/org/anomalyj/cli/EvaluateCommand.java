@@ -44,11 +44,19 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--save-models", description = "Folder to keep the bundles trained during evaluation.")
     Path saveModels;
 
+    @Option(names = "--unified", description = "--data is a root of categories: train ONE model on all of them and, "
+            + "in the same run, one model per category; report both per category (\"setup\": unified|separate) "
+            + "with their mean, total bundle size, fit time and ms/image.")
+    boolean unified;
+
     @Mixin
     TrainingOptionsMixin training;
 
     @Override
     public Integer call() {
+        if (unified) {
+            return callUnified();
+        }
         List<Category> categories = Datasets.open(data);
         Progress progress = new StderrProgress(System.err);
         ModelBundle given = model == null ? null : ModelBundle.load(model);
@@ -76,6 +84,22 @@ final class EvaluateCommand implements Callable<Integer> {
             System.err.println(format(r));
         }
         JsonObject out = toJson(results);
+        System.out.println(ModelBundle.toPrettyJson(out));
+        if (json != null) {
+            writeAtomically(json, ModelBundle.toPrettyJson(out));
+        }
+        return 0;
+    }
+
+    private Integer callUnified() {
+        if (model != null) {
+            throw new AnomalyJException("--unified trains the unified and the per-category models itself;"
+                    + " drop --model " + model + ", or drop --unified to evaluate that bundle.");
+        }
+        TrainOptions options = training.toOptions();
+        List<Category> categories = Datasets.openRoot(data);
+        JsonObject out = new UnifiedEvaluation(options, report, saveModels, new StderrProgress(System.err))
+                .run(categories, data);
         System.out.println(ModelBundle.toPrettyJson(out));
         if (json != null) {
             writeAtomically(json, ModelBundle.toPrettyJson(out));
