@@ -6,6 +6,7 @@
 # `evaluate --unified` once per method (one heavy JVM at a time).
 # Usage: scripts/multiclass-study.sh [SHARED_FOLDER] [OUTPUT_FOLDER] [METHOD...] [-- EXTRA evaluate OPTIONS]
 #   defaults: ../shared runs/multiclass patchcore padim
+# Environment: ONLY="kolektorsdd grain" keeps only those categories; TAG=x names the JSON multiclass-METHOD-x.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${1:-../shared}
@@ -22,6 +23,8 @@ ROOT=target/multiclass-root
 rm -rf "$ROOT"
 mkdir -p "$ROOT" "$OUT"
 for category in "$SHARED"/datasets/* sample-data/*; do
+  name=$(basename "$category")
+  if [ -n "${ONLY:-}" ] && ! [[ " $ONLY " == *" $name "* ]]; then continue; fi
   if [ -d "$category/train/good" ]; then
     ln -s "$(cd "$category" && pwd)" "$ROOT/$(basename "$category")"
   fi
@@ -31,6 +34,6 @@ RESNET="$SHARED/backbones/resnet50v2_imagenet_stage1to3.onnx"
 for method in "${METHODS[@]}"; do
   echo "== unified vs separate, $method, resnet50v2, size 256 ${EXTRA[*]:-}" >&2
   java -Xmx8g -jar "$JAR" evaluate --data "$ROOT" --unified --method "$method" --backbone "$RESNET" --size 256 \
-    --json "$OUT/multiclass-$method.json" "${EXTRA[@]}" > /dev/null
+    --json "$OUT/multiclass-$method${TAG:+-$TAG}.json" "${EXTRA[@]}" > /dev/null
 done
 echo "results in $OUT/multiclass-*.json" >&2
