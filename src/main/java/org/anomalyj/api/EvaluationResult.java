@@ -37,6 +37,8 @@ public final class EvaluationResult {
      */
     public transient List<NamedCurve> rocCurves = Collections.emptyList();
     public transient List<NamedCurve> proCurves = Collections.emptyList();
+    /** "unified" or "separate" in a unified-versus-separate comparison; null (not written) otherwise. */
+    public String setup;
 
     public JsonObject toJson() {
         JsonObject o = new JsonObject();
@@ -62,6 +64,9 @@ public final class EvaluationResult {
         }
         o.addProperty("n_train", nTrain);
         o.addProperty("n_test", nTest);
+        if (setup != null) {
+            o.addProperty("setup", setup);
+        }
         return o;
     }
 

@@ -34,6 +34,16 @@ public final class TrainOptions {
     /** Part of the good training images held out for calibration. */
     public double holdoutFraction = 0.1;
     public double blurSigma = 4.0;
+    /** Train one model on the good images of every category under an MVTec-layout root ({@link UnifiedTrainer}). */
+    public boolean unified = false;
+    /**
+     * Unified PatchCore: {@link #CORESET_UNION} selects one greedy coreset over all categories' patches,
+     * {@link #CORESET_PER_CATEGORY} one per category at the same ratio (bank = the separate banks together,
+     * selection time = theirs together).
+     */
+    public String unifiedCoreset = CORESET_UNION;
+    public static final String CORESET_UNION = "union";
+    public static final String CORESET_PER_CATEGORY = "per-category";
 
     public TrainOptions validate() {
         method = method.toLowerCase(Locale.ROOT);
@@ -66,6 +76,11 @@ public final class TrainOptions {
         }
         if (!(holdoutFraction >= 0 && holdoutFraction < 1)) {
             throw new AnomalyJException("Held-out fraction " + holdoutFraction + " must be in [0, 1).");
+        }
+        unifiedCoreset = unifiedCoreset.toLowerCase(Locale.ROOT);
+        if (!unifiedCoreset.equals(CORESET_UNION) && !unifiedCoreset.equals(CORESET_PER_CATEGORY)) {
+            throw new AnomalyJException("Unknown unified coreset '" + unifiedCoreset + "'; use " + CORESET_UNION
+                    + " or " + CORESET_PER_CATEGORY + ".");
         }
         return this;
     }

@@ -111,9 +111,7 @@ public final class Trainer {
             List<AnomalyModel> models = new ArrayList<>();
             long[] nanos = new long[2];
             if (!tiling.tiled()) {
-                int size = options.size;
-                models.add(fitOne(extractor, fitImages, p -> Collections.singletonList(
-                        InferencePipeline.toModelInput(ImageReader.open(p), size)).iterator(), "features", nanos, progress));
+                models.add(fitOne(extractor, fitImages, wholeImage(options.size), "features", nanos, progress));
             } else if (tiling.mode() == TilingMode.ST) {
                 int w = width;
                 int h = height;
@@ -209,6 +207,11 @@ public final class Trainer {
         return model;
     }
 
+    /** The model input of an untiled model: the whole image resized to {@code size x size}. */
+    static Function<Path, Iterator<FloatImage>> wholeImage(int size) {
+        return p -> Collections.singletonList(InferencePipeline.toModelInput(ImageReader.open(p), size)).iterator();
+    }
+
     /** The model inputs of one image: tile {@code location}'s crop, or every tile when location < 0; cut lazily. */
     static Iterator<FloatImage> tiles(PixelSource image, Tiling tiling, int location) {
         TileGrid grid = tiling.grid(image.width(), image.height());
@@ -238,7 +241,7 @@ public final class Trainer {
      * copying) runs on a second thread while the backbone runs on image i+1, so the two overlap;
      * at most two images' features are held at once.
      */
-    private void extractFeatures(FeatureExtractor extractor, ModelFitter fitter, List<Path> images,
+    void extractFeatures(FeatureExtractor extractor, ModelFitter fitter, List<Path> images,
             Function<Path, Iterator<FloatImage>> inputs, String stage, Progress progress) {
         ExecutorService adder = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "anomalyj-fit-add");

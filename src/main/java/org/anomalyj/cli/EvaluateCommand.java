@@ -62,6 +62,11 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--markdown", description = "With --setups: also write the comparison as a Markdown table to this file.")
     Path markdown;
 
+    @Option(names = "--unified", description = "--data is a root of categories: train ONE model on all of them and, "
+            + "in the same run, one model per category; report both per category (\"setup\": unified|separate) "
+            + "with their mean, total bundle size, fit time and ms/image.")
+    boolean unified;
+
     @Mixin
     TrainingOptionsMixin training;
 
@@ -69,6 +74,9 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         if (!setups.isEmpty()) {
             return compareSetups();
+        }
+        if (unified) {
+            return callUnified();
         }
         List<Category> categories = testSubsets(Datasets.open(data));
         Progress progress = new StderrProgress(System.err);
@@ -200,6 +208,22 @@ final class EvaluateCommand implements Callable<Integer> {
                     r.inferMsPerImage, r.fitPeakHeapMb, r.peakHeapMb, r.bundleBytes / 1e6));
         }
         return b.toString();
+    }
+
+    private Integer callUnified() {
+        if (model != null) {
+            throw new AnomalyJException("--unified trains the unified and the per-category models itself;"
+                    + " drop --model " + model + ", or drop --unified to evaluate that bundle.");
+        }
+        TrainOptions options = training.toOptions();
+        List<Category> categories = Datasets.openRoot(data);
+        JsonObject out = new UnifiedEvaluation(options, report, saveModels, new StderrProgress(System.err))
+                .run(categories, data);
+        System.out.println(ModelBundle.toPrettyJson(out));
+        if (json != null) {
+            writeAtomically(json, ModelBundle.toPrettyJson(out));
+        }
+        return 0;
     }
 
     static String format(EvaluationResult r) {

@@ -77,6 +77,11 @@ final class TrainingOptionsMixin {
     @Option(names = "--holdout", defaultValue = "0.1", description = "Fraction of good images held out for calibration (default: ${DEFAULT-VALUE}).")
     double holdout;
 
+    @Option(names = "--unified-coreset", defaultValue = "union",
+            description = "Unified PatchCore: union = one coreset over all categories' patches, per-category = one per "
+                    + "category at --coreset (bank and selection time = the separate models' together) (default: ${DEFAULT-VALUE}).")
+    String unifiedCoreset;
+
     @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads, 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -96,6 +101,7 @@ final class TrainingOptionsMixin {
         o.seed = seed;
         o.holdoutFraction = holdout;
         o.threads = threads;
+        o.unifiedCoreset = unifiedCoreset;
         return o.validate();
     }
 

@@ -96,6 +96,41 @@ public final class Datasets {
     }
 
     /**
+     * The categories of a root folder for unified (multi-class) training: every sub-folder (or
+     * symbolic link to one) that is an MVTec-layout category, sorted by name. Stricter than
+     * {@link #open}: a sub-folder that looks like a category ({@code train/} or {@code test/})
+     * but has no {@code train/good} is refused rather than skipped, so no product type is left out
+     * silently.
+     *
+     * @throws AnomalyJException when {@code root} is itself a category or a plain folder of
+     *     images, holds no category, or holds a category without good training images
+     */
+    public static List<Category> openRoot(Path root) {
+        requireFolder(root, "Data set root");
+        if (isCategory(root)) {
+            Path parent = root.toAbsolutePath().normalize().getParent();
+            throw new AnomalyJException(root + " is one category (it has train/good); unified training needs the"
+                    + " folder that holds the categories" + (parent == null ? "" : ", e.g. " + parent)
+                    + ", or drop --unified to train on this category alone.");
+        }
+        List<Category> categories = new ArrayList<>();
+        for (Path sub : subFolders(root)) {
+            if (isCategory(sub)) {
+                categories.add(openCategory(sub));
+            } else if (Files.isDirectory(sub.resolve("train")) || Files.isDirectory(sub.resolve("test"))) {
+                throw new AnomalyJException("Category " + sub + " has no train/good folder; put its good (normal)"
+                        + " training images in " + sub.resolve("train").resolve("good")
+                        + ", or move the folder out of " + root + ".");
+            }
+        }
+        if (categories.isEmpty()) {
+            throw new AnomalyJException("Folder " + root + " holds no categories; unified training needs a root whose"
+                    + " sub-folders (or symbolic links) are MVTec-layout categories with <category>/train/good.");
+        }
+        return Collections.unmodifiableList(categories);
+    }
+
+    /**
      * The image files directly in {@code folder} (not in sub-folders), sorted by file name; empty
      * when there are none.
      *

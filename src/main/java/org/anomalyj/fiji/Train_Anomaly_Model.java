@@ -11,6 +11,7 @@ import org.anomalyj.api.TrainOptions;
  * Plugins &gt; Anomaly Detection &gt; Train Anomaly Model... (ImageJ 1.x entry point). Macro:
  * <pre>run("Train Anomaly Model...", "data=[/path/grain] method=patchcore backbone=builtin size=256 output=[/path/model.zip]");</pre>
  * A tiled ensemble of nine 256-pixel tiles on a 512-pixel input: {@code size=512 tiling=ens tile=256 stride=128}.
+ * One model for every category of a root: add {@code unified} (a checkbox key) and give the root as {@code data}.
  */
 public class Train_Anomaly_Model implements PlugIn {
     static final String TITLE = "Train Anomaly Model";
@@ -27,6 +28,8 @@ public class Train_Anomaly_Model implements PlugIn {
         PluginDialog gd = new PluginDialog(TITLE);
         gd.addFolder("Data", Dialogs.remembered("data", ""));
         gd.addMessage("a category folder (MVTec layout: train/good) or a folder of good images");
+        gd.addCheckbox("Unified", false);
+        gd.addMessage("unified: Data is a root of categories; one model learns all of them");
         gd.addChoice("Method", METHODS, defaults.method);
         gd.addString("Backbone", defaults.backbone);
         gd.addMessage("builtin, a .onnx file with its .json sidecar, or a backbone name");
@@ -46,6 +49,7 @@ public class Train_Anomaly_Model implements PlugIn {
         }
         Path data = Dialogs.path(gd.nextString());
         TrainOptions o = new TrainOptions();
+        o.unified = gd.nextBoolean();
         o.method = gd.nextChoice();
         o.backbone = gd.nextString().trim();
         o.size = (int) gd.nextNumber();

@@ -211,6 +211,65 @@ public class DatasetsTest {
         expectError(root, root.toString(), "a, b", "train/good");
     }
 
+    private static void expectRootError(Path dir, String... parts) {
+        try {
+            Datasets.openRoot(dir);
+            fail("expected an error for " + dir);
+        } catch (AnomalyJException e) {
+            for (String p : parts) {
+                assertTrue("message '" + e.getMessage() + "' lacks '" + p + "'", e.getMessage().contains(p));
+            }
+        }
+    }
+
+    @Test
+    public void openRootListsCategoriesAlsoThroughSymlinks() throws IOException {
+        Path root = tmp.newFolder("root").toPath();
+        category(root.resolve("carpet"));
+        Path elsewhere = category(tmp.getRoot().toPath().resolve("elsewhere/grid"));
+        try {
+            Files.createSymbolicLink(root.resolve("grid"), elsewhere);
+        } catch (UnsupportedOperationException | IOException e) {
+            Assume.assumeNoException("symbolic links not supported here", e);
+        }
+        Files.createDirectories(root.resolve("results")); // neither train/ nor test/: not a category, ignored
+        List<Category> cats = Datasets.openRoot(root);
+        assertEquals(2, cats.size());
+        assertEquals("carpet", cats.get(0).name());
+        assertEquals("grid", cats.get(1).name());
+        assertEquals(3, cats.get(1).trainGood().size());
+    }
+
+    @Test
+    public void openRootRefusesACategoryFolder() throws IOException {
+        Path dir = category(tmp.getRoot().toPath().resolve("data/carpet"));
+        expectRootError(dir, dir.toString(), "is one category", tmp.getRoot().toPath().resolve("data").toString(),
+                "--unified");
+    }
+
+    @Test
+    public void openRootRefusesARootWithoutCategories() throws IOException {
+        Path root = tmp.newFolder("root").toPath();
+        image(root.resolve("loose.png")); // a plain folder of images is no root of categories
+        Files.createDirectories(root.resolve("other"));
+        expectRootError(root, root.toString(), "holds no categories", "train/good");
+    }
+
+    @Test
+    public void openRootRefusesACategoryWithoutGoodImages() throws IOException {
+        Path root = tmp.newFolder("root").toPath();
+        category(root.resolve("carpet"));
+        Files.createDirectories(root.resolve("grid/train/good"));
+        image(root.resolve("grid/test/good/a.png"));
+        expectRootError(root, root.resolve("grid/train/good").toString(), "no images");
+        // a category with test/ but no train/good at all is not skipped silently either
+        Path root2 = tmp.newFolder("root2").toPath();
+        category(root2.resolve("carpet"));
+        image(root2.resolve("zipper/test/good/a.png"));
+        expectRootError(root2, root2.resolve("zipper").toString(), "no train/good",
+                root2.resolve("zipper/train/good").toString());
+    }
+
     @Test
     public void magneticTileCounts() {
         Path dir = Paths.get("../shared/datasets/magnetic_tile");

@@ -16,6 +16,9 @@ public class TrainAnomalyModelCommand implements Command {
     @Parameter(label = "Good images (category or plain folder)", style = "directory")
     public File data;
 
+    @Parameter(label = "Unified: data is a root of categories, one model for all", required = false)
+    public boolean unified = false;
+
     @Parameter(label = "Method", choices = {"patchcore", "padim"})
     public String method = "patchcore";
 
@@ -54,6 +57,7 @@ public class TrainAnomalyModelCommand implements Command {
     public void run() {
         TrainOptions o = new TrainOptions();
         o.method = method;
+        o.unified = unified;
         o.backbone = backbone;
         o.size = size;
         o.tiling = Tilings.of(tiling, tile, stride);

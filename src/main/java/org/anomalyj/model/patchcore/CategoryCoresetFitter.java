@@ -1,0 +1,133 @@
+package org.anomalyj.model.patchcore;
+
+import com.google.gson.JsonArray;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.anomalyj.AnomalyJException;
+import org.anomalyj.Progress;
+import org.anomalyj.backbone.FeatureMap;
+import org.anomalyj.model.FeatureAggregator;
+import org.anomalyj.model.ModelFitter;
+import org.anomalyj.model.PatchEmbedding;
+
+/**
+ * Fits one PatchCore model for several product types with a per-category coreset budget: each
+ * category's patches get their own greedy coreset (ratio and seed as {@link PatchCoreFitter}, so
+ * the selection is the one a model of that category alone would keep), and the memory bank is the
+ * concatenation of those coresets. The selection then costs the sum of the per-category ones
+ * (greedy k-center grows with patches squared, so one coreset over the union costs more), and
+ * only one category's full embeddings are held at a time. Call {@link #endCategory} after the
+ * images of each category. Not thread-safe.
+ */
+public final class CategoryCoresetFitter implements ModelFitter {
+    private final PatchCoreConfig config;
+    private final FeatureAggregator aggregator;
+    private final List<float[]> chunks = new ArrayList<>();
+    private final List<float[]> banks = new ArrayList<>();
+    private JsonArray layers;
+    private int dim;
+    private int images;
+    private long categoryPatches;
+    private long patches;
+    private int bankSize;
+
+    public CategoryCoresetFitter(PatchCoreConfig config) {
+        this.config = config;
+        this.aggregator = FeatureAggregator.patchCore(config.maxChannelsPerLayer());
+    }
+
+    @Override
+    public void add(List<FeatureMap> features) {
+        if (layers == null) {
+            layers = FeatureAggregator.describeLayers(features);
+        } else {
+            FeatureAggregator.checkLayers(layers, features, PatchCoreModel.METHOD);
+        }
+        PatchEmbedding e = aggregator.aggregate(features);
+        dim = e.dim();
+        chunks.add(e.data());
+        categoryPatches += e.positions();
+        patches += e.positions();
+        images++;
+    }
+
+    @Override
+    public int count() {
+        return images;
+    }
+
+    /** Memory-bank entries selected so far (finished categories). */
+    public int bankSize() {
+        return bankSize;
+    }
+
+    /**
+     * Selects the coreset of the images added since the previous call and frees their full
+     * embeddings. Does nothing when no image was added since.
+     */
+    public void endCategory(Progress progress) {
+        if (chunks.isEmpty()) {
+            return;
+        }
+        int projectionDim = config.projectionDim() > 0 ? config.projectionDim()
+                : GreedyCoreset.projectionDimFor(categoryPatches);
+        if (categoryPatches * projectionDim > Integer.MAX_VALUE) {
+            throw new AnomalyJException("PatchCore has " + categoryPatches + " training patches in one category, too"
+                    + " many to project at once; use fewer or smaller training images, or a lower projection_dim.");
+        }
+        int n = (int) categoryPatches;
+        int size = GreedyCoreset.coresetSize(n, config.coresetRatio());
+        Random random = new Random(config.seed());
+        float[][] matrix = GreedyCoreset.projectionMatrix(dim, projectionDim, random);
+        float[] projected = GreedyCoreset.project(chunks, dim, matrix, projectionDim);
+        progress.checkCancelled();
+        int[] selected = GreedyCoreset.select(projected, n, projectionDim, size, random.nextInt(n), progress);
+        banks.add(gather(chunks, dim, selected));
+        bankSize += size;
+        chunks.clear();
+        categoryPatches = 0;
+    }
+
+    @Override
+    public PatchCoreModel fit(Progress progress) {
+        endCategory(progress);
+        if (banks.isEmpty()) {
+            throw new AnomalyJException("PatchCore got no training images; add at least one normal image.");
+        }
+        float[] bank = new float[Math.multiplyExact(bankSize, dim)];
+        int at = 0;
+        for (float[] b : banks) {
+            System.arraycopy(b, 0, bank, at, b.length);
+            at += b.length;
+        }
+        banks.clear();
+        progress.update("memory bank neighbours", 0, 1);
+        MemoryBank memory = new MemoryBank(bank, bankSize, dim, config.numNeighbours(), null);
+        progress.update("memory bank neighbours", 1, 1);
+        // projection_dim stays as configured (0 = chosen per category by its patch count)
+        return new PatchCoreModel(config, aggregator, layers, memory, patches);
+    }
+
+    /** The rows of the selected indices, counted over the chunks in order, in selection order. */
+    static float[] gather(List<float[]> chunks, int dim, int[] selected) {
+        int[] start = new int[chunks.size() + 1];
+        for (int i = 0; i < chunks.size(); i++) {
+            start[i + 1] = start[i] + chunks.get(i).length / dim;
+        }
+        float[] out = new float[Math.multiplyExact(selected.length, dim)];
+        for (int s = 0; s < selected.length; s++) {
+            int g = selected[s];
+            int c = java.util.Arrays.binarySearch(start, g);
+            if (c < 0) {
+                c = -c - 2; // the last chunk whose start is below g
+            } else {
+                while (c + 1 < start.length && start[c + 1] == g) {
+                    c++; // skip empty chunks
+                }
+            }
+            System.arraycopy(chunks.get(c), (g - start[c]) * dim, out, s * dim, dim);
+        }
+        return out;
+    }
+}
