@@ -6,7 +6,7 @@
 # the test split: all 121 KolektorSDD test images, and a seeded subset of 150 of Magnetic Tile's 582
 # (same share of defects) because the 9-tile setups score every image 9 times on 2 cores.
 # PaDiM keeps 100 channels so that a 512-pixel model stays a few hundred MB.
-# DATASETS="kolektorsdd" or METHODS="padim" restrict the runs.
+# DATASETS="kolektorsdd", METHODS="padim" or SETUPS="SM256,ENS9" restrict the runs.
 # Usage: scripts/tiling-study.sh [SHARED_FOLDER] [OUTPUT_FOLDER]   (defaults: ../shared, runs/tiling)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +21,7 @@ for data in ${DATASETS:-kolektorsdd magnetic_tile}; do
     echo "== $data $method" >&2
     tests=$([ "$data" = magnetic_tile ] && echo 150 || echo 0)
     java -Xmx10g -jar "$JAR" evaluate --data "$SHARED/datasets/$data" --method "$method" --backbone "$RESNET" \
-      --setups SM256,SM512,ST9,ENS4,ENS9 --max-train 100 --max-test "$tests" --padim-features 100 \
+      --setups "${SETUPS:-SM256,SM512,ST9,ENS4,ENS9}" --max-train 100 --max-test "$tests" --padim-features 100 \
       --json "$OUT/$data-$method.json" --markdown "$OUT/$data-$method.md" > /dev/null
   done
 done
