@@ -37,6 +37,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Write the measurements as JSON to this file.")
     Path json;
 
+    @Option(names = "--save-model", description = "Keep the bundle trained for the benchmark in this file.")
+    Path saveModel;
+
     @Option(names = "--images", defaultValue = "0", description = "Time at most this many test images, 0 = all (default: ${DEFAULT-VALUE}).")
     int images;
 
@@ -77,6 +80,9 @@ final class BenchCommand implements Callable<Integer> {
                 bundle = new Trainer(options).train(category.trainGood(), category.root().toString(), progress);
                 fitSeconds = (System.nanoTime() - t0) / 1e9;
                 fitHeap = heap.peakMb();
+            }
+            if (saveModel != null) {
+                bundle.save(saveModel);
             }
         }
         BenchResult result;
