@@ -53,8 +53,12 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     TrainingOptionsMixin training;
 
+    @Mixin
+    KnnOptionMixin knn;
+
     @Override
     public Integer call() {
+        knn.apply();
         Category category = Datasets.openOne(data);
         List<Path> files = testImages(category);
         Progress progress = new StderrProgress(System.err);
@@ -65,6 +69,7 @@ final class BenchCommand implements Callable<Integer> {
         settings.addProperty("cpus", Runtime.getRuntime().availableProcessors());
         settings.addProperty("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
         settings.addProperty("java", System.getProperty("java.version"));
+        settings.addProperty("knn", org.anomalyj.model.patchcore.KnnSearch.current().id());
         settings.addProperty("load_average_start", loadAverage());
 
         ModelBundle bundle;
