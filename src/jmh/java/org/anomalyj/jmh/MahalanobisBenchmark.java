@@ -60,4 +60,14 @@ public class MahalanobisBenchmark {
         }
         return out;
     }
+
+    /** The upper-triangle kernel PaDiM uses. */
+    @Benchmark
+    public float[] symmetric() {
+        float[] diff = new float[d];
+        for (int p = 0; p < positions; p++) {
+            out[p] = Mahalanobis.distanceSymmetric(x, p * d, mean, p * d, inverse, (long) p * d * d, d, diff);
+        }
+        return out;
+    }
 }
