@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 final class KnnOptionMixin {
     @Option(names = "--knn",
             description = "PatchCore nearest-neighbour search when scoring: exact (brute force) or fast (candidates from the "
-                    + "memory bank's 128-dimensional principal subspace, re-ranked exactly; see docs/performance.md) "
+                    + "memory bank's principal subspace (128 dimensions, or half the embedding's), re-ranked exactly; see docs/performance.md) "
                     + "(default: " + "exact" + ").")
     String knn;
 

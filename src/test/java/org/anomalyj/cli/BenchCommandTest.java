@@ -70,4 +70,11 @@ public class BenchCommandTest {
         assertTrue(num(o, "throughput_gain_vs_batch1") >= 1.0);
         assertEquals("patchcore", o.getAsJsonObject("model").get("method").getAsString());
     }
+
+    @Test
+    public void unknownKnnSearchIsAUserError() {
+        CliRunner r = CliRunner.run("bench", "--data", Paths.get("sample-data", "grain").toString(), "--knn", "approx");
+        assertEquals(1, r.exit);
+        assertTrue(r.err, r.err.contains("use exact or fast"));
+    }
 }

@@ -116,10 +116,12 @@ public final class MemoryBank {
     private synchronized ProjectedBankSearch projectedSearch() {
         if (!projectedTried) {
             projectedTried = true;
-            if ((long) index.size() * index.dim() >= GRAPH_SEARCH_MIN_VALUES && index.dim() >= 2 * FAST_RANK
+            // narrow embeddings (e.g. MobileNetV2's 128 dims) search in half their dimensions
+            int rank = Math.min(FAST_RANK, index.dim() / 2);
+            if ((long) index.size() * index.dim() >= GRAPH_SEARCH_MIN_VALUES && rank >= 16
                     && index.size() > 2 * FAST_CANDIDATES) {
                 try {
-                    projected = new ProjectedBankSearch(index, FAST_RANK, FAST_CANDIDATES, 42, 0);
+                    projected = new ProjectedBankSearch(index, rank, FAST_CANDIDATES, 42, 0);
                 } catch (ai.onnxruntime.OrtException | UnsatisfiedLinkError e) {
                     projected = null;
                 }
