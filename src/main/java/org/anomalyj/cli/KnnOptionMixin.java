@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
 final class KnnOptionMixin {
     @Option(names = "--knn",
             description = "PatchCore nearest-neighbour search when scoring: exact (brute force) or fast (candidates from the "
-                    + "memory bank's principal subspace (128 dimensions, or half the embedding's), re-ranked exactly; see docs/performance.md) "
-                    + "(default: " + "exact" + ").")
+                    + "memory bank's 64-dimensional principal subspace (half the embedding's when narrower), 8 per patch, re-ranked exactly; see docs/performance.md) "
+                    + "(default: fast).")
     String knn;
 
     /** Makes the choice the process-wide one (when given). */

@@ -20,7 +20,7 @@ public enum KnnSearch {
     /** System property holding the default ("exact" or "fast"). */
     public static final String PROPERTY = "anomalyj.knn";
     /** The default when the property is not set. */
-    public static final KnnSearch DEFAULT = EXACT;
+    public static final KnnSearch DEFAULT = FAST;
 
     public static KnnSearch parse(String s) {
         try {

@@ -106,9 +106,9 @@ public final class MemoryBank {
     }
 
     /** Subspace rank of the fast search (system property anomalyj.knnRank, for experiments). */
-    static final int FAST_RANK = Integer.getInteger("anomalyj.knnRank", 128);
+    static final int FAST_RANK = Integer.getInteger("anomalyj.knnRank", 64);
     /** Candidates re-ranked per query by the fast search (anomalyj.knnCandidates). */
-    static final int FAST_CANDIDATES = Integer.getInteger("anomalyj.knnCandidates", 16);
+    static final int FAST_CANDIDATES = Integer.getInteger("anomalyj.knnCandidates", 8);
     private ProjectedBankSearch projected;
     private boolean projectedTried;
 

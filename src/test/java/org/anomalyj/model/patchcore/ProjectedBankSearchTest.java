@@ -102,4 +102,39 @@ public class ProjectedBankSearchTest {
             assertEquals(ed[q], fd[q], 1e-4 * (1 + ed[q]));
         }
     }
+
+    @Test
+    public void memoryBankUsesTheFastSearchWhenAsked() {
+        Random r = new Random(5);
+        int dim = 512;
+        int size = 600; // 307,200 values: large enough for the graph searches
+        int n = 200;
+        float[][] dirs = directions(r, 10, dim);
+        float[] entries = lowRank(r, dirs, size, dim, 0.05);
+        float[] queries = lowRank(r, dirs, n, dim, 0.05);
+        MemoryBank bank = new MemoryBank(entries, size, dim, 1, new int[size]);
+        int[] ei = new int[n];
+        float[] ed = new float[n];
+        bank.index().nearest(queries, n, ei, ed);
+        String before = System.getProperty(KnnSearch.PROPERTY);
+        try {
+            System.setProperty(KnnSearch.PROPERTY, "fast");
+            assertEquals(KnnSearch.FAST, KnnSearch.current());
+            int[] fi = new int[n];
+            float[] fd = new float[n];
+            bank.nearest(queries, n, fi, fd);
+            int same = 0;
+            for (int q = 0; q < n; q++) {
+                assertTrue(fd[q] >= ed[q] - 1e-4f * (1 + ed[q]));
+                same += fi[q] == ei[q] ? 1 : 0;
+            }
+            assertTrue("recall " + same + "/" + n, same >= n * 0.98);
+        } finally {
+            if (before == null) {
+                System.clearProperty(KnnSearch.PROPERTY);
+            } else {
+                System.setProperty(KnnSearch.PROPERTY, before);
+            }
+        }
+    }
 }
