@@ -35,6 +35,7 @@ final class ProjectedBankSearch {
     private final OrtSession session;
     private final int rank;
     private final int candidates;
+    private final int parts;
 
     private static final class Release implements Runnable {
         private final OrtSession session;
@@ -108,7 +109,11 @@ final class ProjectedBankSearch {
                         "largest", 0L, "sorted", 1L)
                 .output("nearest", OnnxGraph.INT64, "n", (long) this.candidates)
                 .toBytes();
-        this.session = Sessions.create(graph, threads);
+        // One single-threaded session run per core on a share of the queries: the parts are
+        // independent, so nothing waits on ONNX Runtime's intra-op thread synchronisation (which
+        // stalls badly when the cores are busy with other work).
+        this.parts = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        this.session = Sessions.create(graph, 1);
         CLEANER.register(this, new Release(session));
     }
 
@@ -213,22 +218,45 @@ final class ProjectedBankSearch {
 
     /** Nearest entry (among each query's candidates) and its exact Euclidean distance. */
     void nearest(float[] queries, int n, int[] nearest, float[] distance) throws OrtException {
+        int parts = Math.max(1, Math.min(this.parts, n / 64));
+        int per = (n + parts - 1) / parts;
+        OrtException[] failure = new OrtException[1];
+        IntStream.range(0, parts).parallel().forEach(t -> {
+            int from = t * per;
+            int to = Math.min(n, from + per);
+            if (from >= to) {
+                return;
+            }
+            try {
+                search(queries, from, to, nearest, distance);
+            } catch (OrtException e) {
+                failure[0] = e;
+            }
+        });
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    /** Queries {@code from..to-1}: candidates from one single-threaded graph run, then re-ranking. */
+    private void search(float[] queries, int from, int to, int[] nearest, float[] distance) throws OrtException {
         int dim = index.dim();
         int c = candidates;
+        int n = to - from;
         long[] cand;
-        try (OnnxTensor input = OnnxTensor.createTensor(Sessions.environment(), FloatBuffer.wrap(queries, 0, n * dim),
-                new long[] {n, dim});
+        try (OnnxTensor input = OnnxTensor.createTensor(Sessions.environment(),
+                FloatBuffer.wrap(queries, from * dim, n * dim).slice(), new long[] {n, dim});
                 OrtSession.Result result = session.run(Collections.singletonMap("patches", input))) {
             cand = ((OnnxTensor) result.get(0)).getLongBuffer().array();
         }
         float[] bank = index.bank();
-        IntStream.range(0, (n + 63) / 64).parallel().forEach(b -> {
-            for (int q = b * 64; q < Math.min(n, (b + 1) * 64); q++) {
+        {
+            for (int q = from; q < to; q++) {
                 int qo = q * dim;
                 int best = -1;
                 float bestD = Float.POSITIVE_INFINITY;
                 for (int i = 0; i < c; i++) {
-                    int e = (int) cand[q * c + i];
+                    int e = (int) cand[(q - from) * c + i];
                     float d2 = squaredDistance(queries, qo, bank, e * dim, dim);
                     if (d2 < bestD || (d2 == bestD && e < best)) {
                         bestD = d2;
@@ -238,7 +266,7 @@ final class ProjectedBankSearch {
                 nearest[q] = best;
                 distance[q] = (float) index.distance(queries, qo, best);
             }
-        });
+        }
     }
 
     /** Squared distance with four independent partial sums (so the loop is not one latency-bound chain). */
