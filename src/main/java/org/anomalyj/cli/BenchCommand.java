@@ -105,7 +105,9 @@ final class BenchCommand implements Callable<Integer> {
         result.model = describe(bundle);
         System.out.print(result.table());
         if (json != null) {
-            EvaluateCommand.writeAtomically(json, ModelBundle.toPrettyJson(result.toJson()));
+            // nulls are kept: every field is present, null where it does not apply (no fit with --model)
+            EvaluateCommand.writeAtomically(json, new com.google.gson.GsonBuilder().setPrettyPrinting().serializeNulls()
+                    .create().toJson(result.toJson()));
         }
         return 0;
     }
