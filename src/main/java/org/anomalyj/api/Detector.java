@@ -49,6 +49,11 @@ public final class Detector implements AutoCloseable {
         return pipeline;
     }
 
+    /** The open backbone the pipeline runs (for benchmarks that time it alone); closed by {@link #close}. */
+    public FeatureExtractor extractor() {
+        return extractor;
+    }
+
     public Detection detect(PixelSource image, String name) {
         Prediction p = pipeline.predict(image);
         return toDetection(p, image.width(), image.height(), name);

@@ -42,11 +42,15 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads, 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @picocli.CommandLine.Mixin
+    KnnOptionMixin knn;
+
     @Option(names = "--memory", description = "Report the largest live Java heap and the process's peak resident memory on stderr.")
     boolean memory;
 
     @Override
     public Integer call() {
+        knn.apply();
         ModelBundle bundle = ModelBundle.load(model);
         List<Path> images;
         if (Files.isDirectory(input)) {

@@ -70,8 +70,12 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     TrainingOptionsMixin training;
 
+    @Mixin
+    KnnOptionMixin knn;
+
     @Override
     public Integer call() {
+        knn.apply();
         if (!setups.isEmpty()) {
             return compareSetups();
         }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** {@code java -jar anomalyj.jar <command>}: the command-line front end of the engine. */
 @Command(name = "anomalyj", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Unsupervised visual anomaly detection: learn from good images, find defects in new ones.",
-        subcommands = {TrainCommand.class, DetectCommand.class, EvaluateCommand.class, InfoCommand.class, QuantizeCommand.class,
+        subcommands = {TrainCommand.class, DetectCommand.class, EvaluateCommand.class, BenchCommand.class, InfoCommand.class,
+                QuantizeCommand.class,
                 SampleDataCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

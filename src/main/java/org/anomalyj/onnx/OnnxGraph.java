@@ -75,6 +75,21 @@ public final class OnnxGraph {
         return this;
     }
 
+    /** An int64 constant stored in the graph (e.g. TopK's k). */
+    public OnnxGraph initializer(String tensorName, long[] values, long... dims) {
+        ProtoWriter t = new ProtoWriter();
+        for (long d : dims) {
+            t.varint(1, d);
+        }
+        t.varint(2, INT64);
+        t.string(8, tensorName);
+        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.asLongBuffer().put(values);
+        t.bytes(9, b.array());
+        initializers.add(t);
+        return this;
+    }
+
     /** A graph input; a dimension is a Long (fixed) or a String (named, dynamic). */
     public OnnxGraph input(String valueName, int elemType, Object... dims) {
         inputs.add(valueInfo(valueName, elemType, dims));

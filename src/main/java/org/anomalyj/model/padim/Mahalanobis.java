@@ -74,4 +74,41 @@ public final class Mahalanobis {
         }
         return (float) Math.sqrt(Math.max(0, s));
     }
+
+    /**
+     * The same distance as {@link #distance} for a <em>symmetric</em> inverse, reading only the
+     * upper triangle: {@code s = sum_i diff_i (S_ii diff_i + 2 sum_{j>i} S_ij diff_j)}. Half the
+     * memory traffic (PaDiM's inverses are d x d per position, 1.2 GB per image for d = 550: the
+     * head is bound by reading them), and each row's dot product runs as four independent float
+     * sums instead of one latency-bound double chain; rows are added in double.
+     * {@code diff} is a d-long work buffer.
+     */
+    public static float distanceSymmetric(float[] x, int xo, float[] mean, int mo, float[] inv, long io, int d,
+            float[] diff) {
+        for (int i = 0; i < d; i++) {
+            diff[i] = x[xo + i] - mean[mo + i];
+        }
+        double s = 0;
+        int base = (int) io;
+        for (int i = 0; i < d; i++) {
+            int row = base + i * d;
+            float s0 = 0f;
+            float s1 = 0f;
+            float s2 = 0f;
+            float s3 = 0f;
+            int j = i + 1;
+            for (; j + 3 < d; j += 4) {
+                s0 += inv[row + j] * diff[j];
+                s1 += inv[row + j + 1] * diff[j + 1];
+                s2 += inv[row + j + 2] * diff[j + 2];
+                s3 += inv[row + j + 3] * diff[j + 3];
+            }
+            for (; j < d; j++) {
+                s0 += inv[row + j] * diff[j];
+            }
+            double off = (double) ((s0 + s1) + (s2 + s3));
+            s += diff[i] * ((double) inv[row + i] * diff[i] + 2 * off);
+        }
+        return (float) Math.sqrt(Math.max(0, s));
+    }
 }

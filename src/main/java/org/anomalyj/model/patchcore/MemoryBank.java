@@ -56,6 +56,17 @@ public final class MemoryBank {
      * or a machine where the graph cannot run, use the Java search.
      */
     public void nearest(float[] queries, int n, int[] nearest, float[] distance) {
+        if (KnnSearch.current() == KnnSearch.FAST) {
+            ProjectedBankSearch fast = projectedSearch();
+            if (fast != null) {
+                try {
+                    fast.nearest(queries, n, nearest, distance);
+                    return;
+                } catch (ai.onnxruntime.OrtException e) {
+                    // fall through to the exact search
+                }
+            }
+        }
         OrtBankSearch search = graphSearch();
         if (search == null) {
             index.nearest(queries, n, nearest, distance);
@@ -92,6 +103,31 @@ public final class MemoryBank {
             }
         }
         return graph;
+    }
+
+    /** Subspace rank of the fast search (system property anomalyj.knnRank, for experiments). */
+    static final int FAST_RANK = Integer.getInteger("anomalyj.knnRank", 64);
+    /** Candidates re-ranked per query by the fast search (anomalyj.knnCandidates). */
+    static final int FAST_CANDIDATES = Integer.getInteger("anomalyj.knnCandidates", 8);
+    private ProjectedBankSearch projected;
+    private boolean projectedTried;
+
+    /** The fast search, or null where it would not pay (small banks, embeddings not much wider than the rank). */
+    private synchronized ProjectedBankSearch projectedSearch() {
+        if (!projectedTried) {
+            projectedTried = true;
+            // narrow embeddings (e.g. MobileNetV2's 128 dims) search in half their dimensions
+            int rank = Math.min(FAST_RANK, index.dim() / 2);
+            if ((long) index.size() * index.dim() >= GRAPH_SEARCH_MIN_VALUES && rank >= 16
+                    && index.size() > 2 * FAST_CANDIDATES) {
+                try {
+                    projected = new ProjectedBankSearch(index, rank, FAST_CANDIDATES, 42, 0);
+                } catch (ai.onnxruntime.OrtException | UnsatisfiedLinkError e) {
+                    projected = null;
+                }
+            }
+        }
+        return projected;
     }
 
     public int size() {

@@ -32,7 +32,18 @@ public class OrtBankSearchTest {
         MemoryBank memory = new MemoryBank(bank, size, dim, 3, null);
         int[] graphIdx = new int[n];
         float[] graphDist = new float[n];
-        memory.nearest(queries, n, graphIdx, graphDist);
+        // this test is about the exact graph (the default fast search is tested in ProjectedBankSearchTest)
+        String before = System.getProperty(KnnSearch.PROPERTY);
+        System.setProperty(KnnSearch.PROPERTY, "exact");
+        try {
+            memory.nearest(queries, n, graphIdx, graphDist);
+        } finally {
+            if (before == null) {
+                System.clearProperty(KnnSearch.PROPERTY);
+            } else {
+                System.setProperty(KnnSearch.PROPERTY, before);
+            }
+        }
         int[] javaIdx = new int[n];
         float[] javaDist = new float[n];
         memory.index().nearest(queries, n, javaIdx, javaDist);

@@ -1,0 +1,295 @@
+package org.anomalyj.model.patchcore;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.lang.ref.Cleaner;
+import java.nio.FloatBuffer;
+import java.util.Collections;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.anomalyj.onnx.OnnxGraph;
+import org.anomalyj.onnx.Sessions;
+
+/**
+ * Fast nearest-entry search: candidates from a low-dimensional principal subspace of the bank,
+ * then exact re-ranking in the full dimension.
+ *
+ * <p>The bank's principal subspace (rank {@code r}, from a randomized subspace iteration on a
+ * seeded sample of entries) is where CNN patch features vary most, so distances measured there
+ * rank the entries nearly as the full distances do. One ONNX Runtime graph projects the queries
+ * ({@code (q - mean) V}), computes {@code |p_b|^2 - 2 p_q . p_b} against the projected bank (a
+ * Gemm of n x M x r instead of n x M x D) and keeps the {@code c} best entries (TopK). Java then
+ * computes the full distances of those c candidates and returns the best, its distance
+ * recomputed exactly. The winner is the exact nearest neighbour whenever that one is among the
+ * candidates; otherwise a slightly farther entry (never a smaller distance than the true one, so
+ * scores can only rise, never hide an anomaly).
+ */
+final class ProjectedBankSearch {
+    private static final Cleaner CLEANER = Cleaner.create();
+    /** Entries used to estimate the principal subspace (more cost time, barely change it). */
+    private static final int SAMPLE = 4096;
+    private static final int POWER_ITERATIONS = 3;
+
+    private final NearestNeighbours index;
+    private final OrtSession session;
+    private final int rank;
+    private final int candidates;
+    private final int parts;
+
+    private static final class Release implements Runnable {
+        private final OrtSession session;
+
+        Release(OrtSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public void run() {
+            try {
+                session.close();
+            } catch (OrtException ignored) {
+                // nothing left to do
+            }
+        }
+    }
+
+    /**
+     * @param rank       dimensions of the subspace the candidates are chosen in (capped at the bank's dims)
+     * @param candidates entries re-ranked exactly per query (capped at the bank size)
+     */
+    ProjectedBankSearch(NearestNeighbours index, int rank, int candidates, long seed, int threads) throws OrtException {
+        this.index = index;
+        int size = index.size();
+        int dim = index.dim();
+        this.rank = Math.min(rank, dim);
+        this.candidates = Math.min(candidates, size);
+        float[] bank = index.bank();
+        float[] mean = new float[dim];
+        double[] sum = new double[dim];
+        for (int m = 0; m < size; m++) {
+            for (int k = 0; k < dim; k++) {
+                sum[k] += bank[m * dim + k];
+            }
+        }
+        for (int k = 0; k < dim; k++) {
+            mean[k] = (float) (sum[k] / size);
+        }
+        float[][] basis = principalBasis(bank, size, dim, mean, this.rank, new Random(seed));
+        // projected bank, transposed for the Gemm (r x M), and its squared norms
+        float[] projected = GreedyCoreset.project(Collections.singletonList(centred(bank, size, dim, mean)), dim,
+                basis, this.rank);
+        float[] projT = new float[this.rank * size];
+        float[] norms = new float[size];
+        for (int m = 0; m < size; m++) {
+            double s = 0;
+            for (int j = 0; j < this.rank; j++) {
+                float v = projected[m * this.rank + j];
+                projT[j * size + m] = v;
+                s += (double) v * v;
+            }
+            norms[m] = (float) s;
+        }
+        float[] flatBasis = new float[dim * this.rank];
+        for (int k = 0; k < dim; k++) {
+            System.arraycopy(basis[k], 0, flatBasis, k * this.rank, this.rank);
+        }
+        byte[] graph = new OnnxGraph("patchcore_projected_search")
+                .input("patches", OnnxGraph.FLOAT, "n", (long) dim)
+                .initializer("mean", mean, dim)
+                .initializer("basis", flatBasis, dim, this.rank)
+                .initializer("bank_t", projT, this.rank, size)
+                .initializer("bank_norm", norms, size)
+                .initializer("k", new long[] {this.candidates}, 1)
+                .node("Sub", new String[] {"patches", "mean"}, new String[] {"centred"})
+                .node("MatMul", new String[] {"centred", "basis"}, new String[] {"projected"})
+                .node("Gemm", new String[] {"projected", "bank_t", "bank_norm"}, new String[] {"partial"},
+                        "alpha", -2f, "beta", 1f)
+                .node("TopK", new String[] {"partial", "k"}, new String[] {"values", "nearest"}, "axis", 1L,
+                        "largest", 0L, "sorted", 1L)
+                .output("nearest", OnnxGraph.INT64, "n", (long) this.candidates)
+                .toBytes();
+        // One single-threaded session run per core on a share of the queries: the parts are
+        // independent, so nothing waits on ONNX Runtime's intra-op thread synchronisation (which
+        // stalls badly when the cores are busy with other work).
+        this.parts = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        this.session = Sessions.create(graph, 1);
+        CLEANER.register(this, new Release(session));
+    }
+
+    int rank() {
+        return rank;
+    }
+
+    int candidates() {
+        return candidates;
+    }
+
+    private static float[] centred(float[] rows, int n, int dim, float[] mean) {
+        float[] out = new float[n * dim];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < dim; k++) {
+                out[i * dim + k] = rows[i * dim + k] - mean[k];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An orthonormal basis ({@code dim x rank}, as rows of length rank) of the dominant subspace of
+     * the centred entries: randomized subspace iteration Y = X^T X Omega on a seeded sample.
+     * Any orthonormal basis gives a valid search (re-ranking is exact); a better one only makes
+     * the candidates better.
+     */
+    static float[][] principalBasis(float[] bank, int size, int dim, float[] mean, int rank, Random random) {
+        int m = Math.min(size, SAMPLE);
+        float[] sample = new float[m * dim];
+        int[] pick = new int[size];
+        for (int i = 0; i < size; i++) {
+            pick[i] = i;
+        }
+        for (int i = 0; i < m; i++) { // partial Fisher-Yates: m distinct entries
+            int j = i + random.nextInt(size - i);
+            int t = pick[i];
+            pick[i] = pick[j];
+            pick[j] = t;
+            for (int k = 0; k < dim; k++) {
+                sample[i * dim + k] = bank[pick[i] * dim + k] - mean[k];
+            }
+        }
+        float[] sampleT = new float[dim * m];
+        for (int i = 0; i < m; i++) {
+            for (int k = 0; k < dim; k++) {
+                sampleT[k * m + i] = sample[i * dim + k];
+            }
+        }
+        float[][] q = GreedyCoreset.projectionMatrix(dim, rank, random);
+        orthonormalise(q, dim, rank);
+        for (int it = 0; it < POWER_ITERATIONS; it++) {
+            float[] y = GreedyCoreset.project(Collections.singletonList(sample), dim, q, rank); // m x r
+            float[][] yRows = new float[m][];
+            for (int i = 0; i < m; i++) {
+                yRows[i] = java.util.Arrays.copyOfRange(y, i * rank, (i + 1) * rank);
+            }
+            float[] z = GreedyCoreset.project(Collections.singletonList(sampleT), m, yRows, rank); // dim x r
+            for (int k = 0; k < dim; k++) {
+                q[k] = java.util.Arrays.copyOfRange(z, k * rank, (k + 1) * rank);
+            }
+            orthonormalise(q, dim, rank);
+        }
+        return q;
+    }
+
+    /** Modified Gram-Schmidt on the columns of a dim x rank matrix (in double); dependent columns become random-free zeros. */
+    static void orthonormalise(float[][] a, int dim, int rank) {
+        double[][] c = new double[rank][dim];
+        for (int k = 0; k < dim; k++) {
+            for (int j = 0; j < rank; j++) {
+                c[j][k] = a[k][j];
+            }
+        }
+        for (int j = 0; j < rank; j++) {
+            for (int pass = 0; pass < 2; pass++) { // twice is enough (Kahan)
+                for (int i = 0; i < j; i++) {
+                    double dot = 0;
+                    for (int k = 0; k < dim; k++) {
+                        dot += c[i][k] * c[j][k];
+                    }
+                    for (int k = 0; k < dim; k++) {
+                        c[j][k] -= dot * c[i][k];
+                    }
+                }
+            }
+            double norm = 0;
+            for (int k = 0; k < dim; k++) {
+                norm += c[j][k] * c[j][k];
+            }
+            norm = Math.sqrt(norm);
+            for (int k = 0; k < dim; k++) {
+                c[j][k] = norm > 1e-12 ? c[j][k] / norm : 0;
+            }
+        }
+        for (int k = 0; k < dim; k++) {
+            for (int j = 0; j < rank; j++) {
+                a[k][j] = (float) c[j][k];
+            }
+        }
+    }
+
+    /** Nearest entry (among each query's candidates) and its exact Euclidean distance. */
+    void nearest(float[] queries, int n, int[] nearest, float[] distance) throws OrtException {
+        int parts = Math.max(1, Math.min(this.parts, n / 64));
+        int per = (n + parts - 1) / parts;
+        OrtException[] failure = new OrtException[1];
+        IntStream.range(0, parts).parallel().forEach(t -> {
+            int from = t * per;
+            int to = Math.min(n, from + per);
+            if (from >= to) {
+                return;
+            }
+            try {
+                search(queries, from, to, nearest, distance);
+            } catch (OrtException e) {
+                failure[0] = e;
+            }
+        });
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    /** Queries {@code from..to-1}: candidates from one single-threaded graph run, then re-ranking. */
+    private void search(float[] queries, int from, int to, int[] nearest, float[] distance) throws OrtException {
+        int dim = index.dim();
+        int c = candidates;
+        int n = to - from;
+        long[] cand;
+        try (OnnxTensor input = OnnxTensor.createTensor(Sessions.environment(),
+                FloatBuffer.wrap(queries, from * dim, n * dim).slice(), new long[] {n, dim});
+                OrtSession.Result result = session.run(Collections.singletonMap("patches", input))) {
+            cand = ((OnnxTensor) result.get(0)).getLongBuffer().array();
+        }
+        float[] bank = index.bank();
+        {
+            for (int q = from; q < to; q++) {
+                int qo = q * dim;
+                int best = -1;
+                float bestD = Float.POSITIVE_INFINITY;
+                for (int i = 0; i < c; i++) {
+                    int e = (int) cand[(q - from) * c + i];
+                    float d2 = squaredDistance(queries, qo, bank, e * dim, dim);
+                    if (d2 < bestD || (d2 == bestD && e < best)) {
+                        bestD = d2;
+                        best = e;
+                    }
+                }
+                nearest[q] = best;
+                distance[q] = (float) index.distance(queries, qo, best);
+            }
+        }
+    }
+
+    /** Squared distance with four independent partial sums (so the loop is not one latency-bound chain). */
+    static float squaredDistance(float[] a, int ao, float[] b, int bo, int dim) {
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        int k = 0;
+        for (; k + 3 < dim; k += 4) {
+            float t0 = a[ao + k] - b[bo + k];
+            float t1 = a[ao + k + 1] - b[bo + k + 1];
+            float t2 = a[ao + k + 2] - b[bo + k + 2];
+            float t3 = a[ao + k + 3] - b[bo + k + 3];
+            s0 += t0 * t0;
+            s1 += t1 * t1;
+            s2 += t2 * t2;
+            s3 += t3 * t3;
+        }
+        for (; k < dim; k++) {
+            float t = a[ao + k] - b[bo + k];
+            s0 += t * t;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+}

@@ -1,0 +1,140 @@
+package org.anomalyj.model.patchcore;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.Random;
+import org.junit.Test;
+
+public class ProjectedBankSearchTest {
+    /** Points near a 12-dimensional subspace of a 384-dimensional space, plus small isotropic noise. */
+    private static float[] lowRank(Random r, float[][] directions, int n, int dim, double noise) {
+        float[] x = new float[n * dim];
+        for (int i = 0; i < n; i++) {
+            for (float[] d : directions) {
+                double a = r.nextGaussian() * 3;
+                for (int k = 0; k < dim; k++) {
+                    x[i * dim + k] += (float) (a * d[k]);
+                }
+            }
+            for (int k = 0; k < dim; k++) {
+                x[i * dim + k] += (float) (r.nextGaussian() * noise);
+            }
+        }
+        return x;
+    }
+
+    private static float[][] directions(Random r, int count, int dim) {
+        float[][] d = new float[count][dim];
+        for (float[] v : d) {
+            for (int k = 0; k < dim; k++) {
+                v[k] = (float) r.nextGaussian();
+            }
+        }
+        return d;
+    }
+
+    @Test
+    public void basisIsOrthonormal() {
+        Random r = new Random(3);
+        int dim = 64;
+        int rank = 8;
+        float[] bank = lowRank(r, directions(r, 5, dim), 300, dim, 0.1);
+        float[][] q = ProjectedBankSearch.principalBasis(bank, 300, dim, new float[dim], rank, new Random(1));
+        for (int a = 0; a < rank; a++) {
+            for (int b = 0; b < rank; b++) {
+                double dot = 0;
+                for (int k = 0; k < dim; k++) {
+                    dot += (double) q[k][a] * q[k][b];
+                }
+                assertEquals(a + "," + b, a == b ? 1.0 : 0.0, dot, 1e-4);
+            }
+        }
+    }
+
+    @Test
+    public void findsTheExactNeighbourOnLowRankDataAndNeverReportsLess() throws Exception {
+        Random r = new Random(7);
+        int dim = 384;
+        int size = 1500;
+        int n = 400;
+        float[][] dirs = directions(r, 12, dim);
+        float[] bank = lowRank(r, dirs, size, dim, 0.05);
+        float[] queries = lowRank(r, dirs, n, dim, 0.05);
+        NearestNeighbours exact = new NearestNeighbours(bank, size, dim);
+        int[] ei = new int[n];
+        float[] ed = new float[n];
+        exact.nearest(queries, n, ei, ed);
+        ProjectedBankSearch fast = new ProjectedBankSearch(exact, 24, 8, 42, 1);
+        int[] fi = new int[n];
+        float[] fd = new float[n];
+        fast.nearest(queries, n, fi, fd);
+        int same = 0;
+        for (int q = 0; q < n; q++) {
+            // the reported distance is the true distance to the reported entry
+            assertEquals(exact.distance(queries, q * dim, fi[q]), fd[q], 1e-4 * (1 + fd[q]));
+            assertTrue("a candidate cannot be nearer than the nearest", fd[q] >= ed[q] - 1e-4f * (1 + ed[q]));
+            if (fi[q] == ei[q]) {
+                same++;
+            }
+        }
+        // the subspace holds nearly all the variance: candidates contain the true neighbour
+        assertTrue("recall " + same + "/" + n, same >= n * 0.98);
+    }
+
+    @Test
+    public void allEntriesAsCandidatesIsExactSearch() throws Exception {
+        Random r = new Random(11);
+        int dim = 96;
+        int size = 120;
+        int n = 50;
+        float[] bank = lowRank(r, directions(r, 40, dim), size, dim, 1.0); // not low rank at all
+        float[] queries = lowRank(r, directions(r, 40, dim), n, dim, 1.0);
+        NearestNeighbours exact = new NearestNeighbours(bank, size, dim);
+        int[] ei = new int[n];
+        float[] ed = new float[n];
+        exact.nearest(queries, n, ei, ed);
+        ProjectedBankSearch all = new ProjectedBankSearch(exact, 4, size, 42, 1);
+        int[] fi = new int[n];
+        float[] fd = new float[n];
+        all.nearest(queries, n, fi, fd);
+        for (int q = 0; q < n; q++) {
+            assertEquals(ed[q], fd[q], 1e-4 * (1 + ed[q]));
+        }
+    }
+
+    @Test
+    public void memoryBankUsesTheFastSearchWhenAsked() {
+        Random r = new Random(5);
+        int dim = 512;
+        int size = 600; // 307,200 values: large enough for the graph searches
+        int n = 200;
+        float[][] dirs = directions(r, 10, dim);
+        float[] entries = lowRank(r, dirs, size, dim, 0.05);
+        float[] queries = lowRank(r, dirs, n, dim, 0.05);
+        MemoryBank bank = new MemoryBank(entries, size, dim, 1, new int[size]);
+        int[] ei = new int[n];
+        float[] ed = new float[n];
+        bank.index().nearest(queries, n, ei, ed);
+        String before = System.getProperty(KnnSearch.PROPERTY);
+        try {
+            System.setProperty(KnnSearch.PROPERTY, "fast");
+            assertEquals(KnnSearch.FAST, KnnSearch.current());
+            int[] fi = new int[n];
+            float[] fd = new float[n];
+            bank.nearest(queries, n, fi, fd);
+            int same = 0;
+            for (int q = 0; q < n; q++) {
+                assertTrue(fd[q] >= ed[q] - 1e-4f * (1 + ed[q]));
+                same += fi[q] == ei[q] ? 1 : 0;
+            }
+            assertTrue("recall " + same + "/" + n, same >= n * 0.98);
+        } finally {
+            if (before == null) {
+                System.clearProperty(KnnSearch.PROPERTY);
+            } else {
+                System.setProperty(KnnSearch.PROPERTY, before);
+            }
+        }
+    }
+}
