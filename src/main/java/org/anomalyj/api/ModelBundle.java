@@ -19,6 +19,7 @@ import org.anomalyj.io.BundleReader;
 import org.anomalyj.io.BundleWriter;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.Models;
+import org.anomalyj.tiling.TileStandardization;
 import org.anomalyj.tiling.Tiling;
 import org.anomalyj.tiling.TilingMode;
 
@@ -38,6 +39,7 @@ public final class ModelBundle {
 
     private final List<AnomalyModel> models;
     private final Tiling tiling;
+    private final TileStandardization standardization;
     private final int width;
     private final int height;
     private final BackboneDescriptor backbone;
@@ -61,6 +63,14 @@ public final class ModelBundle {
      */
     public ModelBundle(List<AnomalyModel> models, Tiling tiling, int width, int height, BackboneDescriptor backbone,
             byte[] backboneOnnx, List<String> layers, double blurSigma, Calibration calibration, JsonObject training) {
+        this(models, tiling, null, width, height, backbone, backboneOnnx, layers, blurSigma, calibration, training);
+    }
+
+    /** @param standardization per tile location map/score statistics applied before merging, or null */
+    public ModelBundle(List<AnomalyModel> models, Tiling tiling, TileStandardization standardization, int width, int height,
+            BackboneDescriptor backbone, byte[] backboneOnnx, List<String> layers, double blurSigma,
+            Calibration calibration, JsonObject training) {
+        this.standardization = standardization;
         if (models.isEmpty()) {
             throw new IllegalArgumentException("no model");
         }
@@ -139,7 +149,8 @@ public final class ModelBundle {
 
     /** The same model with another calibration (e.g. re-calibrated on a validation set). */
     public ModelBundle withCalibration(Calibration c) {
-        return new ModelBundle(models, tiling, width, height, backbone, backboneOnnx, layers, blurSigma, c, training);
+        return new ModelBundle(models, tiling, standardization, width, height, backbone, backboneOnnx, layers, blurSigma, c,
+                training);
     }
 
     /** A copy of the embedded backbone's ONNX bytes; null for the built-in extractor. */
@@ -152,7 +163,8 @@ public final class ModelBundle {
      * record; the descriptor must carry the new bytes' sha256.
      */
     public ModelBundle withBackbone(BackboneDescriptor descriptor, byte[] onnx, JsonObject newTraining) {
-        return new ModelBundle(models, tiling, width, height, descriptor, onnx, layers, blurSigma, calibration, newTraining);
+        return new ModelBundle(models, tiling, standardization, width, height, descriptor, onnx, layers, blurSigma,
+                calibration, newTraining);
     }
 
     /** Opens this bundle's backbone; the caller closes it. */
@@ -163,7 +175,7 @@ public final class ModelBundle {
     /** The scorer for this model: a single-model pipeline, or the tiled one. */
     public ImageScorer pipeline(FeatureExtractor extractor) {
         if (tiling.tiled()) {
-            return new TiledPipeline(extractor, models, tiling, width, height, blurSigma);
+            return new TiledPipeline(extractor, models, tiling, width, height, blurSigma, standardization);
         }
         return new InferencePipeline(extractor, model(), width, blurSigma);
     }
@@ -202,6 +214,9 @@ public final class ModelBundle {
         JsonObject t = tiling.toJson();
         if (tiling.tiled()) {
             t.addProperty("models", models.size());
+        }
+        if (standardization != null) {
+            t.add("standardization", standardization.toJson());
         }
         o.add("tiling", t);
         o.add("calibration", calibration.toJson());
@@ -308,7 +323,14 @@ public final class ModelBundle {
             double sigma = m.getAsJsonObject("postprocess").get("blur_sigma").getAsDouble();
             Calibration cal = Calibration.fromJson(m.getAsJsonObject("calibration"));
             JsonObject training = m.has("training") ? m.getAsJsonObject("training") : new JsonObject();
-            return new ModelBundle(models, tiling, width, height, descriptor, onnx, layers, sigma, cal, training);
+            JsonObject tj = m.has("tiling") ? m.getAsJsonObject("tiling") : null;
+            TileStandardization std = tj != null && tj.has("standardization")
+                    ? TileStandardization.fromJson(tj.getAsJsonObject("standardization")) : null;
+            if (std != null && tiling.mode() == TilingMode.ENS && std.locations() != models.size()) {
+                throw new AnomalyJException(where + ": model.json has tile statistics for " + std.locations()
+                        + " locations but " + models.size() + " tile models; retrain the model.");
+            }
+            return new ModelBundle(models, tiling, std, width, height, descriptor, onnx, layers, sigma, cal, training);
         } catch (AnomalyJException e) {
             if (e.getMessage().contains(file.toString())) {
                 throw e;

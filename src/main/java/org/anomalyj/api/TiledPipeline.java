@@ -12,6 +12,7 @@ import org.anomalyj.post.AnomalyMap;
 import org.anomalyj.tiling.SeamSmoother;
 import org.anomalyj.tiling.TileGrid;
 import org.anomalyj.tiling.TileMerger;
+import org.anomalyj.tiling.TileStandardization;
 import org.anomalyj.tiling.Tiling;
 import org.anomalyj.tiling.TilingMode;
 
@@ -31,6 +32,7 @@ public final class TiledPipeline implements ImageScorer {
     private final int height;
     private final double blurSigma;
     private final List<InferencePipeline> tiles = new ArrayList<>();
+    private final TileStandardization standardization;
 
     /**
      * @param models one per tile location (ENS) or one shared model (ST)
@@ -38,6 +40,13 @@ public final class TiledPipeline implements ImageScorer {
      */
     public TiledPipeline(FeatureExtractor extractor, List<AnomalyModel> models, Tiling tiling, int width, int height,
             double blurSigma) {
+        this(extractor, models, tiling, width, height, blurSigma, null);
+    }
+
+    /** @param standardization per-location map and score statistics applied before merging, or null */
+    public TiledPipeline(FeatureExtractor extractor, List<AnomalyModel> models, Tiling tiling, int width, int height,
+            double blurSigma, TileStandardization standardization) {
+        this.standardization = standardization;
         if (!tiling.tiled()) {
             throw new IllegalArgumentException("not a tiled model: " + tiling);
         }
@@ -91,8 +100,12 @@ public final class TiledPipeline implements ImageScorer {
             pre += System.nanoTime() - c0;
             Prediction p = tiles.get(tiles.size() == 1 ? 0 : i).predict(crop);
             long m0 = System.nanoTime();
-            merger.add(i, p.map().values());
             scores[i] = p.score();
+            if (standardization != null) {
+                standardization.applyToMap(i, p.map().values());
+                scores[i] = standardization.applyToScore(i, p.score());
+            }
+            merger.add(i, p.map().values());
             pre += p.times().preprocessNanos;
             backbone += p.times().backboneNanos;
             head += p.times().headNanos;
@@ -105,6 +118,17 @@ public final class TiledPipeline implements ImageScorer {
         post += System.nanoTime() - s0;
         return new Prediction(new AnomalyMap(grid.width(), grid.height(), merged), score,
                 new StageTimes(pre, backbone, head, post));
+    }
+
+    /**
+     * Runs tile {@code location} alone on an image (resized to the geometry): what the location's
+     * model says before merging, for per-location statistics.
+     */
+    public Prediction predictTile(PixelSource image, int location) {
+        PixelSource src = geometry(image);
+        TileGrid grid = tiling.grid(src.width(), src.height());
+        FloatImage crop = src.region(grid.x(location), grid.y(location), grid.tile(), grid.tile());
+        return tiles.get(tiles.size() == 1 ? 0 : location).predict(crop);
     }
 
     public Tiling tiling() {

@@ -17,6 +17,8 @@ public final class TrainOptions {
     public int size = 256;
     /** SM (default), ST or ENS, with tile size, stride, seam band and tile-score rule. */
     public Tiling tiling = Tiling.SINGLE;
+    /** Tiled ensemble: standardise each tile location's map and score by its held-out statistics before merging. */
+    public boolean tileStandardize = false;
     /** Tiled ensemble: tile locations fitted at the same time (each holds its own features); 1 = one after another. */
     public int tileJobs = 1;
     /** Use at most this many good images (a seeded random subset), 0 = all. */

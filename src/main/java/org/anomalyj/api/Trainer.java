@@ -24,6 +24,7 @@ import org.anomalyj.data.ImageReader;
 import org.anomalyj.img.FloatImage;
 import org.anomalyj.img.PixelSource;
 import org.anomalyj.tiling.TileGrid;
+import org.anomalyj.tiling.TileStandardization;
 import org.anomalyj.tiling.Tiling;
 import org.anomalyj.tiling.TilingMode;
 import org.anomalyj.model.AnomalyModel;
@@ -121,10 +122,15 @@ public final class Trainer {
                 models.addAll(fitEnsemble(extractor, fitImages, tiling, width, height, nanos, progress));
             }
             long fitDone = System.nanoTime();
+            List<Path> heldOut = calImages.isEmpty() ? fitImages : calImages;
+            TileStandardization standardization = options.tileStandardize && tiling.mode() == TilingMode.ENS
+                    ? tileStatistics(new TiledPipeline(extractor, models, tiling, width, height, options.blurSigma),
+                            models.size(), heldOut, progress)
+                    : null;
             ImageScorer scorer = tiling.tiled()
-                    ? new TiledPipeline(extractor, models, tiling, width, height, options.blurSigma)
+                    ? new TiledPipeline(extractor, models, tiling, width, height, options.blurSigma, standardization)
                     : new InferencePipeline(extractor, models.get(0), options.size, options.blurSigma);
-            Calibration calibration = calibrate(scorer, calImages.isEmpty() ? fitImages : calImages, progress);
+            Calibration calibration = calibrate(scorer, heldOut, progress);
             long calibrationDone = System.nanoTime();
             JsonObject training = new JsonObject();
             training.addProperty("data", dataName);
@@ -144,8 +150,8 @@ public final class Trainer {
             training.addProperty("backbone_source", resolved.displayName());
             training.addProperty("anomalyj_version", Version.get());
             training.add("options", methodConfig());
-            return new ModelBundle(models, tiling, width, height, descriptor, onnx, layers, options.blurSigma,
-                    calibration, training);
+            return new ModelBundle(models, tiling, standardization, width, height, descriptor, onnx, layers,
+                    options.blurSigma, calibration, training);
         }
     }
 
@@ -205,6 +211,22 @@ public final class Trainer {
             nanos[1] += t2 - t1;
         }
         return model;
+    }
+
+    /** Each tile location's map and score statistics on held-out good images (before merging). */
+    private static TileStandardization tileStatistics(TiledPipeline raw, int locations, List<Path> images,
+            Progress progress) {
+        TileStandardization.Builder b = new TileStandardization.Builder(locations);
+        for (int i = 0; i < images.size(); i++) {
+            progress.checkCancelled();
+            PixelSource image = raw.geometry(ImageReader.open(images.get(i)));
+            for (int l = 0; l < locations; l++) {
+                Prediction p = raw.predictTile(image, l);
+                b.add(l, p.map().values(), p.score());
+            }
+            progress.update("tile statistics", i + 1, images.size());
+        }
+        return b.build();
     }
 
     /** The model input of an untiled model: the whole image resized to {@code size x size}. */

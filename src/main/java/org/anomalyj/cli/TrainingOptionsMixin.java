@@ -46,6 +46,11 @@ final class TrainingOptionsMixin {
             description = "Image score of a tiled model: mean or max of the tile scores (default: ${DEFAULT-VALUE}).")
     String tileScore;
 
+    @Option(names = "--tile-standardize",
+            description = "ens: before merging, map each tile location's anomaly map and score to standard deviations above"
+                    + " that location's own held-out good images, so tile models with different distance scales agree.")
+    boolean tileStandardize;
+
     @Option(names = "--tile-jobs", defaultValue = "1",
             description = "ens: tile models fitted at the same time; each holds one tile location's features, so memory grows"
                     + " with it; 1 = one after another, the memory of a single tile model (default: ${DEFAULT-VALUE}).")
@@ -94,6 +99,7 @@ final class TrainingOptionsMixin {
         o.tiling = tilingOrSingle();
         o.maxTrainImages = maxTrain;
         o.tileJobs = tileJobs;
+        o.tileStandardize = tileStandardize;
         o.coresetRatio = coreset;
         o.maxChannelsPerLayer = maxChannels;
         o.projectionDim = projectionDim;

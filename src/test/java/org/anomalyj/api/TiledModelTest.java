@@ -93,6 +93,32 @@ public class TiledModelTest {
     }
 
     @Test
+    public void standardisedEnsembleStoresItsTileStatisticsAndScoresInStandardDeviations() throws IOException {
+        TrainOptions o = options(ENS9, 256);
+        o.tileStandardize = true;
+        ModelBundle b = new Trainer(o).train(grain.trainGood(), "grain", Progress.NONE);
+        Path zip = tmp.getRoot().toPath().resolve("ens9-std.zip");
+        b.save(zip);
+        ModelBundle loaded = ModelBundle.load(zip);
+        assertTrue(loaded.manifest().getAsJsonObject("tiling").has("standardization"));
+        double goodMean = 0;
+        int n = 0;
+        try (Detector a = new Detector(b, Double.NaN, 1); Detector c = new Detector(loaded, Double.NaN, 1)) {
+            for (Sample s : grain.test()) {
+                FloatImage img = ImageReader.read(s.image());
+                double score = a.detect(img, "a").score();
+                assertEquals(score, c.detect(img, "c").score(), 1e-9);
+                if (!s.anomalous()) {
+                    goodMean += score;
+                    n++;
+                }
+            }
+        }
+        // tile scores are standard scores of held-out good tiles: good test images stay near 0
+        assertTrue("mean standardised score of good images " + goodMean / n, Math.abs(goodMean / n) < 3);
+    }
+
+    @Test
     public void ensembleScoresDefectsAboveGoodImages() {
         double good = 0;
         double bad = 0;
