@@ -96,7 +96,7 @@ public final class TiledPipeline implements ImageScorer {
         long post = 0;
         for (int i = 0; i < grid.count(); i++) {
             long c0 = System.nanoTime();
-            FloatImage crop = src.region(grid.x(i), grid.y(i), grid.tile(), grid.tile());
+            FloatImage crop = grid.crop(src, i);
             pre += System.nanoTime() - c0;
             Prediction p = tiles.get(tiles.size() == 1 ? 0 : i).predict(crop);
             long m0 = System.nanoTime();
@@ -127,7 +127,7 @@ public final class TiledPipeline implements ImageScorer {
     public Prediction predictTile(PixelSource image, int location) {
         PixelSource src = geometry(image);
         TileGrid grid = tiling.grid(src.width(), src.height());
-        FloatImage crop = src.region(grid.x(location), grid.y(location), grid.tile(), grid.tile());
+        FloatImage crop = grid.crop(src, location);
         return tiles.get(tiles.size() == 1 ? 0 : location).predict(crop);
     }
 

@@ -253,7 +253,7 @@ public final class Trainer {
                     throw new java.util.NoSuchElementException();
                 }
                 int i = next++;
-                return image.region(grid.x(i), grid.y(i), grid.tile(), grid.tile()).withChannels(3);
+                return grid.crop(image, i).withChannels(3);
             }
         };
     }

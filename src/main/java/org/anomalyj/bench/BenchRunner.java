@@ -120,7 +120,7 @@ public final class BenchRunner {
             PixelSource src = tiled.geometry(image);
             TileGrid grid = tiled.tiling().grid(src.width(), src.height());
             for (int i = 0; i < grid.count(); i++) {
-                FloatImage crop = src.region(grid.x(i), grid.y(i), grid.tile(), grid.tile());
+                FloatImage crop = grid.crop(src, i);
                 inputs.add(InferencePipeline.toModelInput(crop, grid.tile()));
             }
         }

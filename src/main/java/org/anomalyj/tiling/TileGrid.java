@@ -1,6 +1,8 @@
 package org.anomalyj.tiling;
 
 import org.anomalyj.AnomalyJException;
+import org.anomalyj.img.FloatImage;
+import org.anomalyj.img.PixelSource;
 
 /**
  * Where the tiles of a {@code tile x tile} grid with step {@code stride} lie on a
@@ -91,6 +93,11 @@ public final class TileGrid {
 
     public int paddedHeight() {
         return (rows - 1) * stride + tile;
+    }
+
+    /** Tile {@code i} cut from {@code image} (zero where it reaches past the image). */
+    public FloatImage crop(PixelSource image, int i) {
+        return image.region(x(i), y(i), tile, tile);
     }
 
     /**
