@@ -1,13 +1,11 @@
 package org.anomalyj.model.patchcore;
 
-import com.google.gson.JsonArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.anomalyj.AnomalyJException;
 import org.anomalyj.Progress;
 import org.anomalyj.backbone.FeatureMap;
-import org.anomalyj.model.FeatureAggregator;
 import org.anomalyj.model.ModelFitter;
 import org.anomalyj.model.PatchEmbedding;
 
@@ -22,10 +20,9 @@ import org.anomalyj.model.PatchEmbedding;
  */
 public final class CategoryCoresetFitter implements ModelFitter {
     private final PatchCoreConfig config;
-    private final FeatureAggregator aggregator;
+    private final PatchEmbedder embedder;
     private final List<float[]> chunks = new ArrayList<>();
     private final List<float[]> banks = new ArrayList<>();
-    private JsonArray layers;
     private int dim;
     private int images;
     private long categoryPatches;
@@ -34,17 +31,12 @@ public final class CategoryCoresetFitter implements ModelFitter {
 
     public CategoryCoresetFitter(PatchCoreConfig config) {
         this.config = config;
-        this.aggregator = FeatureAggregator.patchCore(config.maxChannelsPerLayer());
+        this.embedder = new PatchEmbedder(config);
     }
 
     @Override
     public void add(List<FeatureMap> features) {
-        if (layers == null) {
-            layers = FeatureAggregator.describeLayers(features);
-        } else {
-            FeatureAggregator.checkLayers(layers, features, PatchCoreModel.METHOD);
-        }
-        PatchEmbedding e = aggregator.aggregate(features);
+        PatchEmbedding e = embedder.embed(features);
         dim = e.dim();
         chunks.add(e.data());
         categoryPatches += e.positions();
@@ -70,8 +62,7 @@ public final class CategoryCoresetFitter implements ModelFitter {
         if (chunks.isEmpty()) {
             return;
         }
-        int projectionDim = config.projectionDim() > 0 ? config.projectionDim()
-                : GreedyCoreset.projectionDimFor(categoryPatches);
+        int projectionDim = config.projectionDimFor(categoryPatches);
         if (categoryPatches * projectionDim > Integer.MAX_VALUE) {
             throw new AnomalyJException("PatchCore has " + categoryPatches + " training patches in one category, too"
                     + " many to project at once; use fewer or smaller training images, or a lower projection_dim.");
@@ -106,7 +97,7 @@ public final class CategoryCoresetFitter implements ModelFitter {
         MemoryBank memory = new MemoryBank(bank, bankSize, dim, config.numNeighbours(), null);
         progress.update("memory bank neighbours", 1, 1);
         // projection_dim stays as configured (0 = chosen per category by its patch count)
-        return new PatchCoreModel(config, aggregator, layers, memory, patches);
+        return new PatchCoreModel(config, embedder.aggregator(), embedder.layers(), memory, patches);
     }
 
     /** The rows of the selected indices, counted over the chunks in order, in selection order. */

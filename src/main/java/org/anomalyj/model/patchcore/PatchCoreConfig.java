@@ -46,6 +46,11 @@ public final class PatchCoreConfig {
         return projectionDim;
     }
 
+    /** The projection dimension to use for {@code patches} training patches: the configured one, or the automatic rule. */
+    public int projectionDimFor(long patches) {
+        return projectionDim() > 0 ? projectionDim() : GreedyCoreset.projectionDimFor(patches);
+    }
+
     /** k of the image-score re-weighting (1 = plain max patch score). */
     public int numNeighbours() {
         return numNeighbours;

@@ -1,13 +1,11 @@
 package org.anomalyj.model.patchcore;
 
-import com.google.gson.JsonArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.anomalyj.AnomalyJException;
 import org.anomalyj.Progress;
 import org.anomalyj.backbone.FeatureMap;
-import org.anomalyj.model.FeatureAggregator;
 import org.anomalyj.model.ModelFitter;
 import org.anomalyj.model.PatchEmbedding;
 
@@ -19,25 +17,19 @@ import org.anomalyj.model.PatchEmbedding;
  */
 public final class PatchCoreFitter implements ModelFitter {
     private final PatchCoreConfig config;
-    private final FeatureAggregator aggregator;
+    private final PatchEmbedder embedder;
     private final List<float[]> chunks = new ArrayList<>();
-    private JsonArray layers;
     private int dim;
     private long patches;
 
     public PatchCoreFitter(PatchCoreConfig config) {
         this.config = config;
-        this.aggregator = FeatureAggregator.patchCore(config.maxChannelsPerLayer());
+        this.embedder = new PatchEmbedder(config);
     }
 
     @Override
     public void add(List<FeatureMap> features) {
-        if (layers == null) {
-            layers = FeatureAggregator.describeLayers(features);
-        } else {
-            FeatureAggregator.checkLayers(layers, features, PatchCoreModel.METHOD);
-        }
-        PatchEmbedding e = aggregator.aggregate(features);
+        PatchEmbedding e = embedder.embed(features);
         dim = e.dim();
         chunks.add(e.data());
         patches += e.positions();
@@ -58,7 +50,7 @@ public final class PatchCoreFitter implements ModelFitter {
         if (chunks.isEmpty()) {
             throw new AnomalyJException("PatchCore got no training images; add at least one normal image.");
         }
-        int projectionDim = config.projectionDim() > 0 ? config.projectionDim() : GreedyCoreset.projectionDimFor(patches);
+        int projectionDim = config.projectionDimFor(patches);
         if (patches * projectionDim > Integer.MAX_VALUE) {
             throw new AnomalyJException("PatchCore has " + patches + " training patches, too many to project at once;"
                     + " use fewer or smaller training images, or a lower projection_dim.");
@@ -78,7 +70,7 @@ public final class PatchCoreFitter implements ModelFitter {
         MemoryBank memory = new MemoryBank(bank, size, dim, config.numNeighbours(), null);
         progress.update("memory bank neighbours", 1, 1);
         // the model records the projection actually used, so the bundle says how it was fitted
-        return new PatchCoreModel(config.withProjectionDim(projectionDim), aggregator, layers, memory, patches);
+        return new PatchCoreModel(config.withProjectionDim(projectionDim), embedder.aggregator(), embedder.layers(), memory, patches);
     }
 
     /** The full-dimensional embeddings of the selected global patch indices, in selection order. */

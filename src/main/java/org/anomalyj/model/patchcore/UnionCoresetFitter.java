@@ -1,6 +1,5 @@
 package org.anomalyj.model.patchcore;
 
-import com.google.gson.JsonArray;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,7 +13,6 @@ import java.util.Random;
 import org.anomalyj.AnomalyJException;
 import org.anomalyj.Progress;
 import org.anomalyj.backbone.FeatureMap;
-import org.anomalyj.model.FeatureAggregator;
 import org.anomalyj.model.ModelFitter;
 import org.anomalyj.model.PatchEmbedding;
 
@@ -32,18 +30,17 @@ public final class UnionCoresetFitter implements ModelFitter, AutoCloseable {
     private static final int READ_BATCH = 16;
 
     private final PatchCoreConfig config;
-    private final FeatureAggregator aggregator;
+    private final PatchEmbedder embedder;
     private final Path file;
     private final FileChannel channel;
     private final List<Integer> rowsPerImage = new ArrayList<>();
-    private JsonArray layers;
     private int dim;
     private long patches;
     private ByteBuffer buffer = ByteBuffer.allocate(0);
 
     public UnionCoresetFitter(PatchCoreConfig config) {
         this.config = config;
-        this.aggregator = FeatureAggregator.patchCore(config.maxChannelsPerLayer());
+        this.embedder = new PatchEmbedder(config);
         try {
             this.file = Files.createTempFile("anomalyj-patches", ".f32");
             this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
@@ -56,12 +53,7 @@ public final class UnionCoresetFitter implements ModelFitter, AutoCloseable {
 
     @Override
     public void add(List<FeatureMap> features) {
-        if (layers == null) {
-            layers = FeatureAggregator.describeLayers(features);
-        } else {
-            FeatureAggregator.checkLayers(layers, features, PatchCoreModel.METHOD);
-        }
-        PatchEmbedding e = aggregator.aggregate(features);
+        PatchEmbedding e = embedder.embed(features);
         dim = e.dim();
         float[] data = e.data();
         ByteBuffer b = buffer(data.length);
@@ -87,7 +79,7 @@ public final class UnionCoresetFitter implements ModelFitter, AutoCloseable {
         if (rowsPerImage.isEmpty()) {
             throw new AnomalyJException("PatchCore got no training images; add at least one normal image.");
         }
-        int projectionDim = config.projectionDim() > 0 ? config.projectionDim() : GreedyCoreset.projectionDimFor(patches);
+        int projectionDim = config.projectionDimFor(patches);
         if (patches * projectionDim > Integer.MAX_VALUE) {
             throw new AnomalyJException("PatchCore has " + patches + " training patches, too many to project at once;"
                     + " use fewer or smaller training images, a lower projection_dim, or --unified-coreset per-category.");
@@ -120,7 +112,7 @@ public final class UnionCoresetFitter implements ModelFitter, AutoCloseable {
         progress.update("memory bank neighbours", 0, 1);
         MemoryBank memory = new MemoryBank(bank, size, dim, config.numNeighbours(), null);
         progress.update("memory bank neighbours", 1, 1);
-        return new PatchCoreModel(config.withProjectionDim(projectionDim), aggregator, layers, memory, patches);
+        return new PatchCoreModel(config.withProjectionDim(projectionDim), embedder.aggregator(), embedder.layers(), memory, patches);
     }
 
     /** {@code count} embeddings starting at global patch {@code first}, read from the file. */
