@@ -39,11 +39,13 @@ public final class TrainOptions {
     /** Train one model on the good images of every category under an MVTec-layout root ({@link UnifiedTrainer}). */
     public boolean unified = false;
     /**
-     * Unified PatchCore: {@link #CORESET_UNION} selects one greedy coreset over all categories' patches,
-     * {@link #CORESET_PER_CATEGORY} one per category at the same ratio (bank = the separate banks together,
-     * selection time = theirs together).
+     * Unified PatchCore: {@link #CORESET_PER_CATEGORY} (default) gives every category the budget its own
+     * model would have (a coreset per category at the same ratio, joined into one bank searched without a
+     * category label: bank = the separate banks together, selection time = theirs together);
+     * {@link #CORESET_UNION} selects one greedy coreset over all categories' patches, which spends the
+     * budget where the union varies most and starves small categories (docs/multiclass.md).
      */
-    public String unifiedCoreset = CORESET_UNION;
+    public String unifiedCoreset = CORESET_PER_CATEGORY;
     public static final String CORESET_UNION = "union";
     public static final String CORESET_PER_CATEGORY = "per-category";
 

@@ -85,6 +85,7 @@ public final class Trainer {
             throw new AnomalyJException("No good training images in " + dataName + "; put normal images in train/good.");
         }
         long start = System.nanoTime();
+        double cpuStart = ProcessCpu.seconds();
         List<Path> used = subset(goodImages, options.maxTrainImages, options.seed);
         List<List<Path>> parts = split(used, options.holdoutFraction, options.seed);
         List<Path> fitImages = parts.get(0);
@@ -141,6 +142,7 @@ public final class Trainer {
             }
             training.addProperty("date", Instant.now().toString());
             training.addProperty("seconds", (calibrationDone - start) / 1e9);
+            training.addProperty("cpu_seconds", ProcessCpu.seconds() - cpuStart);
             JsonObject stages = new JsonObject();
             stages.addProperty("features", nanos[0] / 1e9);
             stages.addProperty("fit", nanos[1] / 1e9);

@@ -54,6 +54,7 @@ public final class UnifiedTrainer {
                     + " MVTec-layout categories with <category>/train/good.");
         }
         long start = System.nanoTime();
+        double cpuStart = ProcessCpu.seconds();
         List<List<Path>> fitGroups = new ArrayList<>();
         List<Path> calImages = new ArrayList<>();
         int fitCount = 0;
@@ -104,6 +105,7 @@ public final class UnifiedTrainer {
             training.addProperty("images_calibration", calImages.size());
             training.addProperty("date", Instant.now().toString());
             training.addProperty("seconds", (calibrationDone - start) / 1e9);
+            training.addProperty("cpu_seconds", ProcessCpu.seconds() - cpuStart);
             JsonObject stages = new JsonObject();
             // per-category coresets are selected during the feature stage, between categories
             stages.addProperty("features", (featuresDone - start) / 1e9);

@@ -82,9 +82,10 @@ final class TrainingOptionsMixin {
     @Option(names = "--holdout", defaultValue = "0.1", description = "Fraction of good images held out for calibration (default: ${DEFAULT-VALUE}).")
     double holdout;
 
-    @Option(names = "--unified-coreset", defaultValue = "union",
-            description = "Unified PatchCore: union = one coreset over all categories' patches, per-category = one per "
-                    + "category at --coreset (bank and selection time = the separate models' together) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--unified-coreset", defaultValue = "per-category",
+            description = "Unified PatchCore: per-category = each category keeps the --coreset share of its own patches in the"
+                    + " one joined bank (bank and selection time = the separate models' together); union = one coreset over all"
+                    + " categories' patches (small categories get fewer entries) (default: ${DEFAULT-VALUE}).")
     String unifiedCoreset;
 
     @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads, 0 = all cores (default: ${DEFAULT-VALUE}).")

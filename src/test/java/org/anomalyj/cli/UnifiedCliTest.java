@@ -99,6 +99,8 @@ public class UnifiedCliTest {
                 bytes.get("separate").getAsLong());
         assertEquals(separateFit, comparison.getAsJsonObject("fit_seconds_by_setup").get("separate").getAsDouble(), 2e-3);
         assertTrue(comparison.getAsJsonObject("infer_ms_per_image_by_setup").get("unified").getAsDouble() > 0);
+        JsonObject cpu = comparison.getAsJsonObject("fit_cpu_seconds_by_setup");
+        assertTrue(cpu.toString(), cpu.get("unified").getAsDouble() > 0 && cpu.get("separate").getAsDouble() > 0);
     }
 
     @Test
@@ -119,16 +121,29 @@ public class UnifiedCliTest {
     }
 
     @Test
-    public void perCategoryCoresetBankIsTheSeparateBanksTogether() {
+    public void defaultPerCategoryCoresetBankIsTheSeparateBanksTogether() {
         Path model = tmp.getRoot().toPath().resolve("per-category.zip");
-        CliRunner r = CliRunner.run("train", "--data", root.toString(), "--unified", "--unified-coreset", "per-category",
-                "--size", "128", "--out", model.toString());
+        CliRunner r = CliRunner.run("train", "--data", root.toString(), "--unified", "--size", "128",
+                "--out", model.toString());
         assertEquals(r.err, 0, r.exit);
         int unified = bank(model);
         int separate = bank(models.resolve("grain_patchcore.zip")) + bank(models.resolve("weave_patchcore.zip"));
         assertEquals(separate, unified);
         assertEquals("per-category",
                 ModelBundle.load(model).training().getAsJsonObject("options").get("unified_coreset").getAsString());
+    }
+
+    @Test
+    public void unionCoresetKeepsTheRequestedShareOfAllPatches() {
+        Path model = tmp.getRoot().toPath().resolve("union.zip");
+        CliRunner r = CliRunner.run("train", "--data", root.toString(), "--unified", "--unified-coreset", "union",
+                "--size", "128", "--out", model.toString());
+        assertEquals(r.err, 0, r.exit);
+        assertEquals("union",
+                ModelBundle.load(model).training().getAsJsonObject("options").get("unified_coreset").getAsString());
+        // one selection over the union keeps about the separate models' total, not necessarily their entries
+        int separate = bank(models.resolve("grain_patchcore.zip")) + bank(models.resolve("weave_patchcore.zip"));
+        assertEquals(separate, bank(model), 2);
     }
 
     private static int bank(Path bundle) {
