@@ -78,6 +78,9 @@ public final class TrainOptions {
         if (padimFeatures < 1) {
             throw new AnomalyJException("PaDiM needs at least 1 feature (default 550).");
         }
+        if (!(blurSigma >= 0 && blurSigma <= 64)) {
+            throw new AnomalyJException("Blur sigma " + blurSigma + " must be between 0 (no blur) and 64 pixels; 4 is the default.");
+        }
         if (!(holdoutFraction >= 0 && holdoutFraction < 1)) {
             throw new AnomalyJException("Held-out fraction " + holdoutFraction + " must be in [0, 1).");
         }

@@ -27,6 +27,11 @@ final class TrainingOptionsMixin {
                     + "native keeps every image at its own size (needs --tiling st or ens) (default: ${DEFAULT-VALUE}).")
     String size;
 
+    @Option(names = "--blur-sigma", defaultValue = "4",
+            description = "Gaussian blur of the anomaly map, in pixels of the model input (or of a tile); 0 = none."
+                    + " Scale it with the input: 8 at 512 px smooths the same share of the image as 4 at 256 (default: ${DEFAULT-VALUE}).")
+    double blurSigma;
+
     @Option(names = "--tiling", defaultValue = "sm",
             description = "sm: one model on the whole resized image; st: one model trained on all tiles stacked; "
                     + "ens: tiled ensemble, one model per tile location (default: ${DEFAULT-VALUE}).")
@@ -98,6 +103,7 @@ final class TrainingOptionsMixin {
         o.layers = layers;
         o.size = TilingSetup.parseSize(size);
         o.tiling = tilingOrSingle();
+        o.blurSigma = blurSigma;
         o.maxTrainImages = maxTrain;
         o.tileJobs = tileJobs;
         o.tileStandardize = tileStandardize;

@@ -120,6 +120,50 @@ public class CliEndToEndTest {
     }
 
     @Test
+    public void blurSigmaIsStoredAndChangesTheMap() throws Exception {
+        Path sharp = tmp.getRoot().toPath().resolve("sharp.zip");
+        CliRunner r = CliRunner.run("train", "--data", category.toString(), "--blur-sigma", "0", "--out", sharp.toString());
+        assertEquals(r.err, 0, r.exit);
+        org.anomalyj.api.ModelBundle unblurred = org.anomalyj.api.ModelBundle.load(sharp);
+        org.anomalyj.api.ModelBundle blurred = org.anomalyj.api.ModelBundle.load(model);
+        assertEquals(0.0, unblurred.blurSigma(), 0);
+        assertEquals(4.0, blurred.blurSigma(), 0);
+        // same training otherwise: the blur lowers the peak and removes the upsampled grid's kinks
+        Path image = Files.list(firstDefectFolder()).filter(p -> p.toString().endsWith(".png")).sorted().findFirst().get();
+        float[] sharpMap = map(unblurred, image);
+        float[] smoothMap = map(blurred, image);
+        assertTrue(max(smoothMap) < max(sharpMap));
+        int w = (int) Math.round(Math.sqrt(sharpMap.length));
+        assertTrue(curvature(sharpMap, w) > 2 * curvature(smoothMap, w));
+    }
+
+    private static float[] map(org.anomalyj.api.ModelBundle bundle, Path image) {
+        try (org.anomalyj.api.Detector d = new org.anomalyj.api.Detector(bundle, Double.NaN, 1)) {
+            return d.pipeline().predict(org.anomalyj.data.ImageReader.read(image)).map().values();
+        }
+    }
+
+    private static double max(float[] v) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (float x : v) {
+            m = Math.max(m, x);
+        }
+        return m;
+    }
+
+    /** Sum of squared second differences along rows. */
+    private static double curvature(float[] v, int w) {
+        double sum = 0;
+        for (int i = 1; i + 1 < v.length; i++) {
+            if (i % w != 0 && (i + 1) % w != 0) {
+                double d = v[i + 1] - 2 * v[i] + v[i - 1];
+                sum += d * d;
+            }
+        }
+        return sum;
+    }
+
+    @Test
     public void validationSetWithDefectsGivesF1OptimalThresholds() throws Exception {
         Path calibrated = tmp.getRoot().toPath().resolve("validated.zip");
         CliRunner r = CliRunner.run("train", "--data", category.toString(), "--validation", category.toString(),

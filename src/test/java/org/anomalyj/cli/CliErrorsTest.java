@@ -54,6 +54,12 @@ public class CliErrorsTest {
     }
 
     @Test
+    public void negativeBlurSigmaIsRefused() {
+        assertUserError(CliRunner.run("train", "--data", category.toString(), "--blur-sigma", "-1",
+                "--out", tmp.getRoot() + "/x.zip"), "Blur sigma");
+    }
+
+    @Test
     public void missingDataFolder() {
         Path missing = tmp.getRoot().toPath().resolve("nowhere");
         assertUserError(CliRunner.run("train", "--data", missing.toString(), "--out", tmp.getRoot() + "/x.zip"),
