@@ -15,6 +15,11 @@ public final class TrainOptions {
     public List<String> layers = new ArrayList<>();
     /** Images are resized to size x size; 0 = native: tiled at their own size (needs tiling st or ens). */
     public int size = 256;
+    /**
+     * Height of a non-square input (then {@link #size} is the width); 0 = square. Only tiled models take
+     * one: tall or wide images (KolektorSDD's 500 x 1250) keep their aspect and are cut into square tiles.
+     */
+    public int height = 0;
     /** SM (default), ST or ENS, with tile size, stride, seam band and tile-score rule. */
     public Tiling tiling = Tiling.SINGLE;
     /** Tiled ensemble: standardise each tile location's map and score by its held-out statistics before merging. */
@@ -60,6 +65,15 @@ public final class TrainOptions {
             }
         } else if (size < 32 || size > 16384 || size % 16 != 0) {
             throw new AnomalyJException("Input size " + size + " is not usable; give a multiple of 16 between 32 and 16384 (default 256), or native.");
+        } else if (height != 0) {
+            if (!tiling.tiled()) {
+                throw new AnomalyJException("A non-square --size " + size + "x" + height + " needs a tiled model (the single"
+                        + " model is square): add --tiling st or --tiling ens with --tile and --stride, or give one size.");
+            }
+            if (height < 32 || height > 16384 || height % 16 != 0) {
+                throw new AnomalyJException("Input height " + height + " is not usable; give a multiple of 16 between 32 and 16384.");
+            }
+            tiling.grid(size, height);
         } else if (tiling.tiled()) {
             tiling.grid(size, size);
         }

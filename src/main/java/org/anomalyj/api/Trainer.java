@@ -100,7 +100,7 @@ public final class Trainer {
         byte[] onnx = resolved.onnxBytes();
         Tiling tiling = options.tiling;
         int width = options.size;
-        int height = options.size;
+        int height = options.height > 0 ? options.height : options.size;
         if (options.size == 0 && tiling.mode() == TilingMode.ENS) {
             // An ensemble needs one geometry: the first training image's size; others are resized to it.
             int[] wh = ImageReader.size(fitImages.get(0));

@@ -132,6 +132,7 @@ final class EvaluateCommand implements Callable<Integer> {
             for (TilingSetup setup : parsed) {
                 TrainOptions options = training.toOptions();
                 options.size = setup.size();
+                options.height = setup.height();
                 options.tiling = setup.tiling();
                 options.validate();
                 System.err.printf("%s: training %s %s on %d good images%n", c.name(), setup.name(), options.method,

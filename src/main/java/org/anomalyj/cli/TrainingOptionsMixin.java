@@ -24,6 +24,7 @@ final class TrainingOptionsMixin {
 
     @Option(names = "--size", defaultValue = "256",
             description = "Input size in pixels: images are resized to size x size, then tiled if --tiling says so; "
+                    + "WxH (e.g. 384x896) keeps tall or wide images' aspect (tiled models); "
                     + "native keeps every image at its own size (needs --tiling st or ens) (default: ${DEFAULT-VALUE}).")
     String size;
 
@@ -101,7 +102,9 @@ final class TrainingOptionsMixin {
         o.method = method;
         o.backbone = backbone;
         o.layers = layers;
-        o.size = TilingSetup.parseSize(size);
+        int[] geometry = TilingSetup.parseGeometry(size);
+        o.size = geometry[0];
+        o.height = geometry[1];
         o.tiling = tilingOrSingle();
         o.blurSigma = blurSigma;
         o.maxTrainImages = maxTrain;

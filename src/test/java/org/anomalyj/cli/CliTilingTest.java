@@ -77,6 +77,29 @@ public class CliTilingTest {
     }
 
     @Test
+    public void tallGeometryKeepsItsAspectAndDetects() throws IOException {
+        Path model = tmp.getRoot().toPath().resolve("tall.zip");
+        CliRunner t = CliRunner.run("train", "--data", GRAIN, "--out", model.toString(), "--tiling", "ens", "--size", "128x256",
+                "--tile", "128", "--stride", "64", "--max-train", "6");
+        assertEquals(t.err, 0, t.exit);
+        org.anomalyj.api.ModelBundle bundle = org.anomalyj.api.ModelBundle.load(model);
+        assertEquals(128, bundle.inputWidth());
+        assertEquals(256, bundle.inputHeight());
+        // one column of three tile rows: 3 models
+        CliRunner info = CliRunner.run("info", "--model", model.toString());
+        assertTrue(info.out, info.out.contains("(3 tile models)"));
+        Path out = tmp.getRoot().toPath().resolve("tall-out");
+        CliRunner d = CliRunner.run("detect", "--model", model.toString(), "--input", GRAIN + "/test/scratch", "--out",
+                out.toString(), "--csv-only");
+        assertEquals(d.err, 0, d.exit);
+        assertTrue(Files.readAllLines(out.resolve("results.csv")).size() > 1);
+        // the setups of evaluate take the same form
+        CliRunner e = CliRunner.run("evaluate", "--data", GRAIN, "--setups", "ens:128x256:128:128", "--max-train", "6",
+                "--max-test", "4");
+        assertEquals(e.err, 0, e.exit);
+    }
+
+    @Test
     public void badTilingGivesOneClearSentence() {
         Path model = tmp.getRoot().toPath().resolve("never.zip");
         CliErrorsTest.assertUserError(CliRunner.run("train", "--data", GRAIN, "--out", model.toString(), "--tiling", "ens",
@@ -90,6 +113,10 @@ public class CliTilingTest {
         CliErrorsTest.assertUserError(CliRunner.run("train", "--data", GRAIN, "--out", model.toString(), "--tiling", "grid"),
                 "Unknown tiling");
         CliErrorsTest.assertUserError(CliRunner.run("evaluate", "--data", GRAIN, "--setups", "ENS7"), "Unknown setup");
+        CliErrorsTest.assertUserError(CliRunner.run("train", "--data", GRAIN, "--out", model.toString(), "--size", "256x512"),
+                "non-square", "--tiling");
+        CliErrorsTest.assertUserError(CliRunner.run("train", "--data", GRAIN, "--out", model.toString(), "--size", "256xabc"),
+                "WIDTHxHEIGHT");
         assertTrue(!Files.exists(model));
     }
 
