@@ -158,7 +158,7 @@ public class CompiledModelExporterTest {
     }
 
     @Test
-    public void anInt8QdqBackboneIsCompiledAsItIs() throws Exception {
+    public void quantizedBackbonesAreCompiledAsTheyAre() throws Exception {
         Path int8 = tmp.getRoot().toPath().resolve("patchcore-int8.zip");
         QuantizeOptions o = new QuantizeOptions();
         o.calibrationImages = 4;
@@ -171,6 +171,14 @@ public class CompiledModelExporterTest {
         assertTrue("QDQ nodes kept", qdq > 0);
         assertEquals("int8", CompiledModelExporter.metadata(m).get("anomalyj.backbone_precision"));
         assertAgrees("patchcore int8", agreement(ModelBundle.load(int8), 64, out, testImages.subList(0, 4)));
+
+        Path fp16 = tmp.getRoot().toPath().resolve("padim-fp16.zip");
+        o.precision = org.anomalyj.quant.Precision.FP16;
+        BundleQuantizer.quantize(ModelBundle.load(padim), padim, o, QUIET, w -> { }).save(fp16);
+        Path out16 = tmp.getRoot().toPath().resolve("padim-fp16.onnx");
+        m = CompiledModelExporter.export(fp16, out16, 0, QUIET);
+        assertEquals("fp16", CompiledModelExporter.metadata(m).get("anomalyj.backbone_precision"));
+        assertAgrees("padim fp16", agreement(ModelBundle.load(fp16), 64, out16, testImages.subList(0, 4)));
     }
 
     @Test
