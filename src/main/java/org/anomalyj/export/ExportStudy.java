@@ -23,7 +23,7 @@ import org.anomalyj.img.FloatImage;
  * in one process: exports the bundle to a temporary .onnx, then on N evenly spaced test images of
  * a category (already decoded and resized to the model's input, so both paths do the same work
  * from there) measures the agreement (max map error / max |map| and relative score error, maximum
- * over the images) and ms/image of both, in alternating rounds so that both see the same machine
+ * over the images) and ms/image of both (and of the Java path's backbone alone), in alternating rounds so that both see the same machine
  * load. Prints one JSON line.
  *
  * <p>{@code java -cp anomalyj.jar org.anomalyj.export.ExportStudy MODEL.zip CATEGORY_DIR [IMAGES [ROUNDS [THREADS]]]}
@@ -83,10 +83,18 @@ public final class ExportStudy {
                 o.addProperty("max_score_error_relative", scoreErr);
                 double[] javaRounds = new double[rounds];
                 double[] compiledRounds = new double[rounds];
+                double[] backboneRounds = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
                     javaRounds[r] = msPerImage(images, java::predict);
                     compiledRounds[r] = msPerImage(images, c::predictResized);
+                    backboneRounds[r] = msPerImage(images, img -> {
+                        d.extractor().extract(img);
+                        return null;
+                    });
                 }
+                // the Java path's backbone alone (same session, same inputs): how much of the
+                // difference is the backbone run and how much the head and post-processing
+                o.addProperty("java_backbone_ms_per_image_median", median(backboneRounds));
                 o.addProperty("java_ms_per_image_best", min(javaRounds));
                 o.addProperty("compiled_ms_per_image_best", min(compiledRounds));
                 o.addProperty("java_ms_per_image_median", median(javaRounds));
