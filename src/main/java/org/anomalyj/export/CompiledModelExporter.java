@@ -26,8 +26,8 @@ import org.anomalyj.model.patchcore.PatchCoreModel;
 /**
  * Compiles a fitted model bundle into ONE ONNX graph that any ONNX Runtime (Java, Python, C++)
  * runs without AnomalyJ: the bundle's embedded backbone graph (float, FP16 or already quantized,
- * copied node for node) followed by the head as ONNX nodes ({@link PatchCoreHeadGraph},
- * {@link PadimHeadGraph}: feature aggregation, distances, anomaly map, upsampling, blur, image
+ * copied node for node) followed by the head as ONNX nodes ({@code PatchCoreHeadGraph},
+ * {@code PadimHeadGraph}: feature aggregation, distances, anomaly map, upsampling, blur, image
  * score).
  *
  * <p>Input: the backbone's own input, {@code [1, 3, size, size]} float NCHW, normalised as the
@@ -152,6 +152,7 @@ public final class CompiledModelExporter {
                     + "', which export does not know; export supports patchcore and padim.");
         }
 
+        boolean pruned = kept.size() < graph.getNodeCount();
         Set<String> used = new HashSet<>();
         for (OnnxMl.NodeProto n : kept) {
             used.addAll(n.getInputList());
@@ -170,7 +171,7 @@ public final class CompiledModelExporter {
         }
         g.clearInitializer();
         for (OnnxMl.TensorProto t : graph.getInitializerList()) {
-            if (used.contains(t.getName()) || kept.size() == graph.getNodeCount()) {
+            if (!pruned || used.contains(t.getName())) {
                 g.addInitializer(t);
             }
         }
@@ -181,7 +182,7 @@ public final class CompiledModelExporter {
             if (v.getName().equals(descriptor.input())) {
                 g.addInput(tensorInfo(descriptor.input(), 1, 3, s, s));
                 found = true;
-            } else if (used.contains(v.getName()) || kept.size() == graph.getNodeCount()) {
+            } else if (!pruned || used.contains(v.getName())) {
                 g.addInput(v);
             }
         }

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.Map;
 import org.anomalyj.AnomalyJException;
 import org.anomalyj.api.ImageScorer;
+import org.anomalyj.api.ModelBundle;
 import org.anomalyj.api.InferencePipeline;
 import org.anomalyj.api.Prediction;
 import org.anomalyj.api.StageTimes;
@@ -74,6 +75,33 @@ public final class CompiledModelSession implements ImageScorer, AutoCloseable {
         } catch (OrtException e) {
             throw new AnomalyJException("ONNX Runtime could not load the compiled model " + file + " (" + e.getMessage()
                     + "); export it again.", e);
+        } catch (RuntimeException e) {
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (OrtException ignored) {
+                    // the original error is the useful one
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Compiles a loaded bundle in memory ({@link CompiledModelExporter#compile}) and opens it,
+     * without writing a file: how the engine can run a bundle as one graph.
+     *
+     * @param size input size; 0 = the model's own
+     */
+    public static CompiledModelSession compile(ModelBundle bundle, int size, int threads) {
+        byte[] bytes = CompiledModelExporter.compile(bundle, size, "(in memory)").toByteArray();
+        OrtSession s = null;
+        try {
+            s = Sessions.create(bytes, threads);
+            return new CompiledModelSession(s, "the compiled model");
+        } catch (OrtException e) {
+            throw new AnomalyJException("ONNX Runtime could not load the model compiled in memory (" + e.getMessage()
+                    + "); run it with the Java path instead.", e);
         } catch (RuntimeException e) {
             if (s != null) {
                 try {

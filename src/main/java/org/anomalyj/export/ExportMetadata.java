@@ -3,7 +3,6 @@ package org.anomalyj.export;
 import com.google.gson.JsonObject;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.anomalyj.api.Calibration;
 import org.anomalyj.api.ModelBundle;
@@ -87,11 +86,5 @@ public final class ExportMetadata {
             s[i] = Double.toString(v[i]);
         }
         return String.join(",", Arrays.asList(s));
-    }
-
-    /** For messages: the thresholds in one line. */
-    static String summary(ModelBundle b) {
-        return String.format(Locale.ROOT, "image threshold %.6g, pixel threshold %.6g", b.calibration().imageThreshold(),
-                b.calibration().pixelThreshold());
     }
 }

@@ -13,7 +13,7 @@ import org.anomalyj.model.padim.PadimModel;
  * blurred ({@link MapGraph}); the image score is the maximum of the blurred map, as the Java
  * pipeline takes it for methods without their own image score.
  */
-public final class PadimHeadGraph {
+final class PadimHeadGraph {
     private PadimHeadGraph() {
     }
 

@@ -20,7 +20,7 @@ import org.anomalyj.model.patchcore.PatchCoreModel;
  * <li>the patch scores as a {@code [1, 1, H, W]} grid, upsampled and blurred ({@link MapGraph}).</li>
  * </ol>
  */
-public final class PatchCoreHeadGraph {
+final class PatchCoreHeadGraph {
     private PatchCoreHeadGraph() {
     }
 

@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import ai.onnx.proto.OnnxMl;
+import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -24,6 +25,8 @@ import org.anomalyj.api.Trainer;
 import org.anomalyj.data.Datasets;
 import org.anomalyj.data.ImageReader;
 import org.anomalyj.img.FloatImage;
+import org.anomalyj.model.MemoryArrayStore;
+import org.anomalyj.model.patchcore.PatchCoreModel;
 import org.anomalyj.quant.BundleQuantizer;
 import org.anomalyj.quant.QuantizeOptions;
 import org.anomalyj.tiling.TileScore;
@@ -71,7 +74,12 @@ public class CompiledModelExporterTest {
     }
 
     static Path train(Path out, String method, int size) {
+        return train(out, method, size, 0);
+    }
+
+    static Path train(Path out, String method, int size, int maxChannels) {
         TrainOptions o = new TrainOptions();
+        o.maxChannelsPerLayer = maxChannels;
         o.method = method;
         o.backbone = backbone.toString();
         o.size = size;
@@ -179,6 +187,46 @@ public class CompiledModelExporterTest {
         m = CompiledModelExporter.export(fp16, out16, 0, QUIET);
         assertEquals("fp16", CompiledModelExporter.metadata(m).get("anomalyj.backbone_precision"));
         assertAgrees("padim fp16", agreement(ModelBundle.load(fp16), 64, out16, testImages.subList(0, 4)));
+    }
+
+    @Test
+    public void patchCoreWithAChannelCapOrThePlainMaxScoreAgreesToo() throws Exception {
+        Path root = tmp.getRoot().toPath();
+        // adaptive channel pooling (12 and 20 channels -> 8 each), a 1x1 Conv in the graph
+        Path capped = train(root.resolve("capped.zip"), "patchcore", 64, 8);
+        Path out = root.resolve("capped.onnx");
+        CompiledModelExporter.export(capped, out, 0, QUIET);
+        assertAgrees("patchcore, 8 channels per layer", agreement(ModelBundle.load(capped), 64, out, testImages.subList(2, 6)));
+
+        // num_neighbours = 1: the image score is the plain maximum patch score
+        ModelBundle b = ModelBundle.load(patchcore);
+        MemoryArrayStore store = new MemoryArrayStore();
+        b.model().writeArrays(store);
+        store.arrays.remove("memory_neighbours");
+        JsonObject p = b.model().parameters();
+        p.getAsJsonObject("config").addProperty("num_neighbours", 1);
+        ModelBundle k1 = new ModelBundle(PatchCoreModel.read(p, store), b.backbone(), b.backboneOnnx(), b.layers(),
+                b.inputWidth(), b.blurSigma(), b.calibration(), b.training());
+        Path k1File = root.resolve("k1.zip");
+        k1.save(k1File);
+        Path k1Out = root.resolve("k1.onnx");
+        OnnxMl.ModelProto m = CompiledModelExporter.export(k1File, k1Out, 0, QUIET);
+        assertFalse(m.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("Softmax")));
+        assertAgrees("patchcore k=1", agreement(k1, 64, k1Out, testImages.subList(2, 6)));
+    }
+
+    @Test
+    public void aBundleCompiledInMemoryScoresAsTheWrittenFile() throws Exception {
+        Path out = tmp.getRoot().toPath().resolve("padim-file.onnx");
+        CompiledModelExporter.export(padim, out, 0, QUIET);
+        FloatImage img = ImageReader.read(testImages.get(3));
+        try (CompiledModelSession file = CompiledModelSession.open(out, 1);
+                CompiledModelSession memory = CompiledModelSession.compile(ModelBundle.load(padim), 0, 1)) {
+            Prediction a = file.predict(img);
+            Prediction b = memory.predict(img);
+            assertArrayEquals(a.map().values(), b.map().values(), 0f);
+            assertEquals(a.score(), b.score(), 0);
+        }
     }
 
     @Test
