@@ -112,6 +112,9 @@ public final class CompiledModelExporter {
             throw new AnomalyJException(where + " uses the built-in filter-bank backbone, which has no ONNX graph to export;"
                     + " train it with an ONNX backbone (--backbone FILE.onnx or a name) to export it.");
         }
+        if (size < 0) {
+            throw new AnomalyJException("The export size " + size + " is negative; give a size in pixels or 0 for the model's own.");
+        }
         int trained = bundle.inputWidth();
         int s = size > 0 ? size : trained;
         AnomalyModel model = bundle.model();

@@ -242,6 +242,7 @@ public class CompiledModelExporterTest {
         expectError(() -> CompiledModelExporter.export(patchcore, root.resolve("x.zip"), 0, QUIET), "must end in .onnx");
         expectError(() -> CompiledModelExporter.export(padim, root.resolve("p.onnx"), 96, QUIET), "export it at its own size");
         expectError(() -> CompiledModelExporter.export(patchcore, root.resolve("p.onnx"), 100, QUIET), "divisible by 8");
+        expectError(() -> CompiledModelExporter.export(patchcore, root.resolve("p.onnx"), -64, QUIET), "is negative");
         expectError(() -> CompiledModelExporter.checkTarget(root.resolve("m.onnx"), root.resolve("m.onnx")), "is the model bundle itself");
 
         TrainOptions o = new TrainOptions();
