@@ -216,6 +216,22 @@ public class CompiledModelExporterTest {
     }
 
     @Test
+    public void aBackboneOfOpset11GetsAnOpset11Head() throws Exception {
+        // the two-stride backbone uses only Conv and Relu, the same in opsets 11 and 13
+        ModelBundle b = ModelBundle.load(patchcore);
+        OnnxMl.ModelProto bb = OnnxMl.ModelProto.parseFrom(b.backboneOnnx());
+        byte[] opset11 = bb.toBuilder().clearOpsetImport()
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(11)).build().toByteArray();
+        ModelBundle old = b.withBackbone(b.backbone().withSha256(org.anomalyj.backbone.Hashes.sha256(opset11)), opset11,
+                b.training());
+        OnnxMl.ModelProto m = CompiledModelExporter.compile(old, 0, "opset 11");
+        assertEquals(11, CompiledModelExporter.defaultOpset(m));
+        Path out = tmp.getRoot().toPath().resolve("opset11.onnx");
+        CompiledModelExporter.write(m, out);
+        assertAgrees("patchcore, opset 11", agreement(old, 64, out, testImages.subList(0, 4)));
+    }
+
+    @Test
     public void aBundleCompiledInMemoryScoresAsTheWrittenFile() throws Exception {
         Path out = tmp.getRoot().toPath().resolve("padim-file.onnx");
         CompiledModelExporter.export(padim, out, 0, QUIET);
