@@ -2,6 +2,7 @@
 # Assembles the files of the AnomalyJ Fiji update site in Fiji's layout:
 #   OUT/files/plugins/AnomalyJ_.jar        the plugin (menu entries from plugins.config, SciJava commands)
 #   OUT/files/jars/onnxruntime-<v>.jar     ONNX Runtime (Fiji ships Gson and scijava-common already)
+#   OUT/files/jars/tribuo-util-onnx, protobuf-java   ONNX protobuf classes (Quantize Anomaly Model...)
 #   OUT/files/models/<name>.onnx + .json   backbones, when a folder of them is given
 # Then it publishes them into the update-site folder OUT/site: each file as <path>-<timestamp> plus
 # db.xml.gz, the index Fiji's updater reads, with the updater's own checksums (written by
@@ -21,6 +22,8 @@ rm -rf "$OUT/files"
 mkdir -p "$OUT/files/plugins" "$OUT/files/jars"
 jar cf "$OUT/files/plugins/AnomalyJ_.jar" -C target/classes .
 cp target/deps/onnxruntime-*.jar "$OUT/files/jars/"
+# ONNX protobuf classes for Quantize Anomaly Model... (loading and running quantized bundles needs neither)
+cp target/deps/tribuo-util-onnx-*.jar target/deps/protobuf-java-*.jar "$OUT/files/jars/"
 if [ -n "$BACKBONES" ]; then
   mkdir -p "$OUT/files/models"
   for onnx in "$BACKBONES"/*.onnx; do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds a plain ImageJ 1.x folder with the AnomalyJ plugin installed, for headless batch runs
 # without Fiji:  DIR/ij.jar, DIR/plugins/AnomalyJ_.jar (with plugins.config), DIR/plugins/jars/
-# (ONNX Runtime, Gson: ImageJ 1.x puts jars in plugins/ subfolders on its class path).
+# (ONNX Runtime, Gson, protobuf-java + tribuo-util-onnx for quantization: ImageJ 1.x puts jars in plugins/ subfolders on its class path).
 # Usage: scripts/fiji/make_imagej.sh [DIR]   (default: target/imagej)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,5 +14,6 @@ mkdir -p "$DIR/plugins/jars"
 rm -f "$DIR"/plugins/AnomalyJ_.jar "$DIR"/plugins/jars/*.jar
 jar cf "$DIR/plugins/AnomalyJ_.jar" -C target/classes .
 cp target/deps/ij-*.jar "$DIR/ij.jar"
-cp target/deps/onnxruntime-*.jar target/deps/gson-*.jar "$DIR/plugins/jars/"
+# protobuf-java and tribuo-util-onnx: the ONNX protobuf classes Quantize Anomaly Model... needs
+cp target/deps/onnxruntime-*.jar target/deps/gson-*.jar target/deps/protobuf-java-*.jar target/deps/tribuo-util-onnx-*.jar "$DIR/plugins/jars/"
 echo "$DIR: ij.jar, plugins/AnomalyJ_.jar, plugins/jars/$(ls "$DIR/plugins/jars" | tr '\n' ' ')"

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "anomalyj", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Unsupervised visual anomaly detection: learn from good images, find defects in new ones.",
         subcommands = {TrainCommand.class, DetectCommand.class, EvaluateCommand.class, BenchCommand.class, InfoCommand.class,
-                QuantizeCommand.class,
+                QuantizeCommand.class, ExportCommand.class,
                 SampleDataCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
