@@ -7,6 +7,9 @@
 # (same share of defects) because the 9-tile setups score every image 9 times on 2 cores.
 # PaDiM keeps 100 channels so that a 512-pixel model stays a few hundred MB.
 # DATASETS="kolektorsdd", METHODS="padim" or SETUPS="SM256,ENS9" restrict the runs.
+# KolektorSDD's tall images (500 x 1250) also get aspect-preserving setups (KSDD_ASPECT, default
+# st:256x640:256:128,ens:256x640:256:128,ens:384x896:256:128; empty = none), written to
+# kolektorsdd-METHOD-aspect.json/.md.
 # Usage: scripts/tiling-study.sh [SHARED_FOLDER] [OUTPUT_FOLDER]   (defaults: ../shared, runs/tiling)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +26,12 @@ for data in ${DATASETS:-kolektorsdd magnetic_tile}; do
     java -Xmx10g -jar "$JAR" evaluate --data "$SHARED/datasets/$data" --method "$method" --backbone "$RESNET" \
       --setups "${SETUPS:-SM256,SM512,ST9,ENS4,ENS9}" --max-train 100 --max-test "$tests" --padim-features 100 \
       --json "$OUT/$data-$method.json" --markdown "$OUT/$data-$method.md" > /dev/null
+    aspect=${KSDD_ASPECT-st:256x640:256:128,ens:256x640:256:128,ens:384x896:256:128}
+    if [ "$data" = kolektorsdd ] && [ -n "$aspect" ]; then
+      java -Xmx10g -jar "$JAR" evaluate --data "$SHARED/datasets/$data" --method "$method" --backbone "$RESNET" \
+        --setups "$aspect" --max-train 100 --padim-features 100 \
+        --json "$OUT/$data-$method-aspect.json" --markdown "$OUT/$data-$method-aspect.md" > /dev/null
+    fi
   done
 done
 cat "$OUT"/*.md >&2

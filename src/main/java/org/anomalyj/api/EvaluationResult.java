@@ -11,6 +11,8 @@ public final class EvaluationResult {
     public String method;
     public String backbone;
     public int inputSize;
+    /** Input height when it differs from {@link #inputSize} (a non-square tiled geometry), else 0. */
+    public int inputHeight;
     /** "sm", or e.g. "ens tile 256 stride 128". */
     public String tiling = "sm";
     /** Name of the compared geometry/tiling (evaluate --setups), or null. */
@@ -46,6 +48,9 @@ public final class EvaluationResult {
         o.addProperty("method", method);
         o.addProperty("backbone", backbone);
         o.addProperty("input_size", inputSize);
+        if (inputHeight > 0) {
+            o.addProperty("input_height", inputHeight);
+        }
         o.addProperty("tiling", tiling);
         if (tilingSetup != null) {
             o.addProperty("tiling_setup", tilingSetup);

@@ -85,6 +85,7 @@ public final class Evaluator {
             r.method = bundle.method();
             r.backbone = bundle.backbone().name();
             r.inputSize = bundle.inputWidth();
+            r.inputHeight = bundle.inputHeight() == bundle.inputWidth() ? 0 : bundle.inputHeight();
             r.tiling = bundle.tiling().toString();
             r.imageAuroc = Roc.auroc(scores, labels);
             if (anyMask) {

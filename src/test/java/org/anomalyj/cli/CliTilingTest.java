@@ -94,9 +94,14 @@ public class CliTilingTest {
         assertEquals(d.err, 0, d.exit);
         assertTrue(Files.readAllLines(out.resolve("results.csv")).size() > 1);
         // the setups of evaluate take the same form
+        Path json = tmp.getRoot().toPath().resolve("tall.json");
         CliRunner e = CliRunner.run("evaluate", "--data", GRAIN, "--setups", "ens:128x256:128:128", "--max-train", "6",
-                "--max-test", "4");
+                "--max-test", "4", "--json", json.toString());
         assertEquals(e.err, 0, e.exit);
+        com.google.gson.JsonObject result = com.google.gson.JsonParser.parseString(Files.readString(json))
+                .getAsJsonObject().getAsJsonArray("results").get(0).getAsJsonObject();
+        assertEquals(128, result.get("input_size").getAsInt());
+        assertEquals(256, result.get("input_height").getAsInt());
     }
 
     @Test
