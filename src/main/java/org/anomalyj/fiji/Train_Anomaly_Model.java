@@ -34,6 +34,7 @@ public class Train_Anomaly_Model implements PlugIn {
         gd.addString("Backbone", defaults.backbone);
         gd.addMessage("builtin, a .onnx file with its .json sidecar, or a backbone name");
         gd.addNumber("Size", defaults.size, 0, "pixels (multiple of 16; 0 = native, tiled models only)");
+        gd.addNumber("Height", 0, 0, "pixels; 0 = square; else Size is the width (tiled models: tall or wide images keep their aspect)");
         gd.addChoice("Tiling", TILINGS, "sm");
         gd.addMessage("sm: one model on the resized image; st: one model on all tiles; ens: one model per tile location");
         gd.addNumber("Tile", 256, 0, "pixels (st/ens)");
@@ -53,6 +54,7 @@ public class Train_Anomaly_Model implements PlugIn {
         o.method = gd.nextChoice();
         o.backbone = gd.nextString().trim();
         o.size = (int) gd.nextNumber();
+        o.height = (int) gd.nextNumber();
         String tiling = gd.nextChoice();
         int tile = (int) gd.nextNumber();
         int stride = (int) gd.nextNumber();
