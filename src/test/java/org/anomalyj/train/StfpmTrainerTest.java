@@ -140,4 +140,22 @@ public class StfpmTrainerTest {
         Checkpoint saved = Checkpoint.load(ckpt, java.util.Collections.<String>emptyList());
         assertEquals(1, saved.state.get("epochs_done").getAsInt());
     }
+
+    @Test
+    public void aCheckpointThatCannotBeWrittenIsAUserErrorNamingTheFile() throws Exception {
+        byte[] teacher = TinyTeacher.build(14);
+        TeacherGraph g = TeacherGraph.parse(teacher, StudentNetworkTest.LAYERS, "tiny");
+        Path notAFolder = tmp.newFile("plain-file").toPath();
+        Path ckpt = notAFolder.resolve("c.ckpt"); // its "folder" is a file: the write fails like a full disk
+        StfpmConfig c = new StfpmConfig();
+        c.maxEpochs = 1;
+        c.batchSize = 4;
+        try {
+            new StfpmTrainer(g, c, 1, ckpt, identity("a")).train(set(teacher, 4, 7), set(teacher, 1, 8), Progress.NONE);
+            fail("expected a user error");
+        } catch (AnomalyJException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains(ckpt.toString()));
+            assertTrue(e.getMessage(), e.getMessage().contains("previous checkpoint is kept"));
+        }
+    }
 }
