@@ -105,8 +105,10 @@ final class StfpmTraining {
         try (FeatureExtractor extractor = BackboneSource.open(descriptor, combined, paired, options.threads,
                 "the trained teacher + student graph")) {
             ImageScorer scorer = new InferencePipeline(extractor, model, options.size, options.blurSigma);
-            calibration = Trainer.calibrate(scorer, calibrationImages.isEmpty() ? validationImages : calibrationImages,
-                    progress);
+            // as for the other methods: held-out images, or (with too few images to hold any out) what there is
+            List<Path> heldOut = !calibrationImages.isEmpty() ? calibrationImages
+                    : !validationImages.isEmpty() ? validationImages : trainImages;
+            calibration = Trainer.calibrate(scorer, heldOut, progress);
         }
         long done = System.nanoTime();
         JsonObject training = new JsonObject();
