@@ -53,11 +53,21 @@ public final class TrainOptions {
     public String unifiedCoreset = CORESET_PER_CATEGORY;
     public static final String CORESET_UNION = "union";
     public static final String CORESET_PER_CATEGORY = "per-category";
+    /** STFPM: most training epochs (early stopping usually ends sooner). */
+    public int epochs = 100;
+    /** STFPM: images per SGD step. */
+    public int batchSize = 8;
+    /** STFPM: SGD learning rate (OTX/anomalib: 0.4). */
+    public double learningRate = 0.4;
+    /** STFPM: epochs without a lower validation loss before stopping; 0 = never stop early. */
+    public int patience = 10;
+    /** STFPM: checkpoint file written after every epoch and resumed from when it exists; null = none. */
+    public String checkpoint = null;
 
     public TrainOptions validate() {
         method = method.toLowerCase(Locale.ROOT);
-        if (!method.equals("patchcore") && !method.equals("padim")) {
-            throw new AnomalyJException("Unknown method '" + method + "'; use patchcore or padim.");
+        if (!method.equals("patchcore") && !method.equals("padim") && !method.equals("stfpm")) {
+            throw new AnomalyJException("Unknown method '" + method + "'; use patchcore, padim or stfpm.");
         }
         if (size == 0) {
             if (!tiling.tiled()) {

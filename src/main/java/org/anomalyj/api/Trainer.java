@@ -30,6 +30,7 @@ import org.anomalyj.tiling.TilingMode;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.ModelFitter;
 import org.anomalyj.model.Models;
+import org.anomalyj.model.stfpm.StfpmModel;
 import org.anomalyj.post.AnomalyMap;
 
 /**
@@ -83,6 +84,10 @@ public final class Trainer {
     public ModelBundle train(List<Path> goodImages, String dataName, Progress progress) {
         if (goodImages.isEmpty()) {
             throw new AnomalyJException("No good training images in " + dataName + "; put normal images in train/good.");
+        }
+        if (StfpmModel.METHOD.equals(options.method)) {
+            // a trained network, not fitted statistics: its own path (needs the training engine)
+            return new StfpmTraining(options).train(goodImages, dataName, progress);
         }
         long start = System.nanoTime();
         double cpuStart = ProcessCpu.seconds();

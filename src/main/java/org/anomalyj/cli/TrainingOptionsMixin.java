@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** Options shared by {@code train} and {@code evaluate} (when it trains). */
 final class TrainingOptionsMixin {
-    @Option(names = "--method", defaultValue = "patchcore", description = "patchcore or padim (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", defaultValue = "patchcore", description = "patchcore, padim, or stfpm (student-teacher distillation, trained; needs --backbone FILE.onnx and the lib/ jars) (default: ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--backbone", defaultValue = "builtin",
@@ -94,6 +94,24 @@ final class TrainingOptionsMixin {
                     + " categories' patches (small categories get fewer entries) (default: ${DEFAULT-VALUE}).")
     String unifiedCoreset;
 
+    @Option(names = "--epochs", defaultValue = "100",
+            description = "STFPM: most training epochs; early stopping usually ends sooner (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "8", description = "STFPM: images per SGD step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "0.4", description = "STFPM: SGD learning rate (default: ${DEFAULT-VALUE}, as OTX/anomalib).")
+    double lr;
+
+    @Option(names = "--patience", defaultValue = "10",
+            description = "STFPM: stop after this many epochs without a lower validation loss; 0 = never (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--checkpoint",
+            description = "STFPM: file written after every epoch; when it exists, training resumes from it (default: none).")
+    String checkpoint;
+
     @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads, 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -118,6 +136,11 @@ final class TrainingOptionsMixin {
         o.holdoutFraction = holdout;
         o.threads = threads;
         o.unifiedCoreset = unifiedCoreset;
+        o.epochs = epochs;
+        o.batchSize = batch;
+        o.learningRate = lr;
+        o.patience = patience;
+        o.checkpoint = checkpoint;
         return o.validate();
     }
 

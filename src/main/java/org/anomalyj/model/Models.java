@@ -9,8 +9,9 @@ import org.anomalyj.model.padim.PadimModel;
 import org.anomalyj.model.patchcore.PatchCoreConfig;
 import org.anomalyj.model.patchcore.PatchCoreFitter;
 import org.anomalyj.model.patchcore.PatchCoreModel;
+import org.anomalyj.model.stfpm.StfpmModel;
 
-/** Creates fitters and reads fitted models by method name ("patchcore", "padim"). */
+/** Creates fitters and reads fitted models by method name ("patchcore", "padim"; "stfpm" is only read: it is trained, not fitted). */
 public final class Models {
     private Models() {
     }
@@ -25,6 +26,9 @@ public final class Models {
                 return new PatchCoreFitter(PatchCoreConfig.fromJson(config));
             case PadimModel.METHOD:
                 return new PadimFitter(PadimConfig.fromJson(config));
+            case StfpmModel.METHOD:
+                throw new AnomalyJException("STFPM is a trained network, not a fitted model: train it on one category"
+                        + " with 'train --method stfpm' (unified and tiled STFPM training are not supported yet).");
             default:
                 throw unknown(method);
         }
@@ -45,6 +49,8 @@ public final class Models {
                 return PatchCoreModel.read(parameters, store);
             case PadimModel.METHOD:
                 return PadimModel.read(parameters, store);
+            case StfpmModel.METHOD:
+                return StfpmModel.read(parameters, store);
             default:
                 throw unknown(method);
         }
@@ -56,6 +62,6 @@ public final class Models {
 
     private static AnomalyJException unknown(String method) {
         return new AnomalyJException("Unknown anomaly detection method '" + method
-                + "'; use 'patchcore' or 'padim'.");
+                + "'; use 'patchcore', 'padim' or 'stfpm'.");
     }
 }

@@ -1,0 +1,197 @@
+package org.anomalyj.api;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.anomalyj.AnomalyJException;
+import org.anomalyj.Progress;
+import org.anomalyj.backbone.BackboneDescriptor;
+import org.anomalyj.backbone.Backbones;
+import org.anomalyj.backbone.FeatureExtractor;
+import org.anomalyj.backbone.FeatureMap;
+import org.anomalyj.backbone.Hashes;
+import org.anomalyj.backbone.ResolvedBackbone;
+import org.anomalyj.data.ImageReader;
+import org.anomalyj.img.FloatImage;
+import org.anomalyj.model.stfpm.StfpmAnomalyMap;
+import org.anomalyj.model.stfpm.StfpmConfig;
+import org.anomalyj.model.stfpm.StfpmModel;
+import org.anomalyj.model.stfpm.TeacherGraph;
+import org.anomalyj.model.stfpm.TeacherStudentGraph;
+import org.anomalyj.train.DistillationSet;
+import org.anomalyj.train.EngineAvailability;
+import org.anomalyj.train.StfpmTrainer;
+
+/**
+ * Trains an STFPM bundle: the frozen teacher (an ONNX backbone run by ONNX Runtime) gives target
+ * features once per image, the student is trained by the training engine ({@link StfpmTrainer}),
+ * and the bundle's backbone is the teacher + student graph ({@link TeacherStudentGraph}), so the
+ * model is used like any other (ONNX Runtime only). Images are split as for the other methods
+ * (seeded hold-out for calibration), and the fit part once more into training and the validation
+ * images whose loss drives early stopping.
+ */
+final class StfpmTraining {
+    private final TrainOptions options;
+
+    StfpmTraining(TrainOptions options) {
+        this.options = options;
+    }
+
+    StfpmConfig config() {
+        StfpmConfig c = new StfpmConfig();
+        c.maxEpochs = options.epochs;
+        c.batchSize = options.batchSize;
+        c.learningRate = (float) options.learningRate;
+        c.patience = options.patience;
+        c.seed = options.seed;
+        return c.validate();
+    }
+
+    ModelBundle train(List<Path> goodImages, String dataName, Progress progress) {
+        if (options.tiling.tiled()) {
+            throw new AnomalyJException("STFPM is trained on whole images only for now; drop --tiling (or use --tiling sm).");
+        }
+        StfpmConfig config = config();
+        EngineAvailability.require("STFPM");
+        ResolvedBackbone resolved = Backbones.resolve(options.backbone);
+        if (resolved.isBuiltin()) {
+            throw new AnomalyJException("STFPM needs a pretrained ONNX teacher; pass --backbone FILE.onnx (e.g. the"
+                    + " MobileNetV2 or SqueezeNet backbone) instead of builtin.");
+        }
+        long start = System.nanoTime();
+        List<Path> used = Trainer.subset(goodImages, options.maxTrainImages, options.seed);
+        List<List<Path>> parts = Trainer.split(used, options.holdoutFraction, options.seed);
+        List<Path> fit = parts.get(0);
+        List<Path> calibrationImages = parts.get(1);
+        List<List<Path>> fitParts = Trainer.split(fit, config.validationFraction, options.seed + 1);
+        List<Path> trainImages = fitParts.get(0);
+        List<Path> validationImages = fitParts.get(1);
+        BackboneDescriptor teacherDescriptor = resolved.descriptor();
+        List<String> layers = teacherDescriptor.layersOrDefault(options.layers);
+        byte[] teacherOnnx = resolved.onnxBytes();
+        TeacherGraph graph = TeacherGraph.parse(teacherOnnx, layers, resolved.displayName());
+        DistillationSet trainSet;
+        DistillationSet validationSet;
+        long featuresStart = System.nanoTime();
+        try (FeatureExtractor teacher = BackboneSource.open(teacherDescriptor, teacherOnnx, layers, options.threads,
+                resolved.displayName())) {
+            trainSet = distillationSet(teacher, trainImages, "teacher features (training)", progress);
+            validationSet = distillationSet(teacher, validationImages, "teacher features (validation)", progress);
+        }
+        long trainStart = System.nanoTime();
+        JsonObject identity = new JsonObject();
+        identity.addProperty("teacher_sha256", Hashes.sha256(teacherOnnx));
+        JsonArray l = new JsonArray();
+        layers.forEach(l::add);
+        identity.add("layers", l);
+        identity.addProperty("size", options.size);
+        Path checkpoint = options.checkpoint == null ? null : Paths.get(options.checkpoint);
+        StfpmTrainer.Result result = new StfpmTrainer(graph, config, options.threads, checkpoint, identity)
+                .train(trainSet, validationSet, progress);
+        long trainDone = System.nanoTime();
+
+        byte[] combined = TeacherStudentGraph.build(graph, result.weights);
+        List<String> paired = TeacherStudentGraph.pairedLayers(layers);
+        BackboneDescriptor descriptor = pairedDescriptor(teacherDescriptor, layers, Hashes.sha256(combined));
+        JsonObject modelTraining = new JsonObject();
+        modelTraining.add("config", config.toJson());
+        modelTraining.add("history", result.history);
+        StfpmModel model = new StfpmModel(layers, StfpmAnomalyMap.SUM, modelTraining);
+        Calibration calibration;
+        try (FeatureExtractor extractor = BackboneSource.open(descriptor, combined, paired, options.threads,
+                "the trained teacher + student graph")) {
+            ImageScorer scorer = new InferencePipeline(extractor, model, options.size, options.blurSigma);
+            // as for the other methods: held-out images, or (with too few images to hold any out) what there is
+            List<Path> heldOut = !calibrationImages.isEmpty() ? calibrationImages
+                    : !validationImages.isEmpty() ? validationImages : trainImages;
+            calibration = Trainer.calibrate(scorer, heldOut, progress);
+        }
+        long done = System.nanoTime();
+        JsonObject training = new JsonObject();
+        training.addProperty("data", dataName);
+        training.addProperty("images_fit", trainImages.size());
+        training.addProperty("images_validation", validationImages.size());
+        training.addProperty("images_calibration", calibrationImages.size());
+        if (used.size() < goodImages.size()) {
+            training.addProperty("images_available", goodImages.size());
+        }
+        training.addProperty("date", Instant.now().toString());
+        training.addProperty("seconds", (done - start) / 1e9);
+        JsonObject stages = new JsonObject();
+        stages.addProperty("features", (trainStart - featuresStart) / 1e9);
+        stages.addProperty("fit", (trainDone - trainStart) / 1e9);
+        stages.addProperty("calibration", (done - trainDone) / 1e9);
+        training.add("stage_seconds", stages);
+        training.addProperty("seed", options.seed);
+        training.addProperty("backbone_source", resolved.displayName());
+        training.addProperty("teacher_sha256", Hashes.sha256(teacherOnnx));
+        training.addProperty("anomalyj_version", Version.get());
+        training.add("options", config.toJson());
+        return new ModelBundle(model, descriptor, combined, paired, options.size, options.blurSigma, calibration, training);
+    }
+
+    /** The teacher's descriptor for the combined graph: same input and preprocessing, outputs in teacher/student pairs. */
+    static BackboneDescriptor pairedDescriptor(BackboneDescriptor teacher, List<String> layers, String sha256) {
+        List<BackboneDescriptor.Output> outputs = new ArrayList<>();
+        for (String layer : layers) {
+            BackboneDescriptor.Output o = teacher.output(layer);
+            outputs.add(new BackboneDescriptor.Output(TeacherStudentGraph.teacherLayer(layer), o.stride, o.channels));
+            outputs.add(new BackboneDescriptor.Output(TeacherStudentGraph.studentLayer(layer), o.stride, o.channels));
+        }
+        return new BackboneDescriptor("stfpm-" + teacher.name(), teacher.input(), teacher.color(), teacher.scale(),
+                teacher.offsetBeforeScale(), teacher.mean(), teacher.std(), outputs,
+                TeacherStudentGraph.pairedLayers(layers), sha256);
+    }
+
+    private DistillationSet distillationSet(FeatureExtractor teacher, List<Path> images, String stage, Progress progress) {
+        DistillationSet set = null;
+        BackboneDescriptor d = teacher.descriptor();
+        for (int i = 0; i < images.size(); i++) {
+            progress.checkCancelled();
+            FloatImage input = InferencePipeline.toModelInput(ImageReader.open(images.get(i)), options.size);
+            List<FeatureMap> features = teacher.extract(input);
+            if (set == null) {
+                int[][] shapes = new int[features.size()][];
+                for (int l = 0; l < shapes.length; l++) {
+                    FeatureMap f = features.get(l);
+                    shapes[l] = new int[] {f.channels(), f.height(), f.width()};
+                }
+                set = new DistillationSet(input.height(), input.width(), shapes);
+            }
+            float[][] targets = new float[features.size()][];
+            for (int l = 0; l < targets.length; l++) {
+                targets[l] = features.get(l).data();
+            }
+            set.add(normalise(input, d), targets);
+            progress.update(stage, i + 1, images.size());
+        }
+        if (set == null) {
+            set = new DistillationSet(options.size, options.size, new int[0][]);
+        }
+        return set;
+    }
+
+    /** The network input exactly as the ONNX backbone prepares it: {@code ((p + offset) * scale - mean) / std}, channel order per descriptor. */
+    static float[] normalise(FloatImage rgb, BackboneDescriptor d) {
+        int plane = rgb.width() * rgb.height();
+        float[] src = rgb.data();
+        float[] out = new float[3 * plane];
+        double[] mean = d.mean();
+        double[] std = d.std();
+        boolean bgr = "BGR".equalsIgnoreCase(d.color());
+        for (int c = 0; c < 3; c++) {
+            float gain = (float) (d.scale() / std[c]);
+            float bias = (float) ((d.offsetBeforeScale() * d.scale() - mean[c]) / std[c]);
+            int from = (bgr ? 2 - c : c) * plane;
+            int to = c * plane;
+            for (int i = 0; i < plane; i++) {
+                out[to + i] = src[from + i] * gain + bias;
+            }
+        }
+        return out;
+    }
+}
