@@ -23,6 +23,7 @@ public final class CategoryCoresetFitter implements ModelFitter {
     private final PatchEmbedder embedder;
     private final List<float[]> chunks = new ArrayList<>();
     private final List<float[]> banks = new ArrayList<>();
+    private final List<int[]> neighbourBlocks = new ArrayList<>();
     private int dim;
     private int images;
     private long categoryPatches;
@@ -74,7 +75,13 @@ public final class CategoryCoresetFitter implements ModelFitter {
         float[] projected = GreedyCoreset.project(chunks, dim, matrix, projectionDim);
         progress.checkCancelled();
         int[] selected = GreedyCoreset.select(projected, n, projectionDim, size, random.nextInt(n), progress);
-        banks.add(gather(chunks, dim, selected));
+        float[] block = gather(chunks, dim, selected);
+        banks.add(block);
+        // each category's entries keep the re-weighting neighbours its own model would have: a search
+        // within the block instead of one over the joined bank (which costs bank size squared)
+        int k = config.numNeighbours();
+        neighbourBlocks.add(size >= k ? offset(MemoryBank.computeNeighbours(new NearestNeighbours(block, size, dim), k),
+                bankSize) : null);
         bankSize += size;
         chunks.clear();
         categoryPatches = 0;
@@ -94,10 +101,39 @@ public final class CategoryCoresetFitter implements ModelFitter {
         }
         banks.clear();
         progress.update("memory bank neighbours", 0, 1);
-        MemoryBank memory = new MemoryBank(bank, bankSize, dim, config.numNeighbours(), null);
+        MemoryBank memory = new MemoryBank(bank, bankSize, dim, config.numNeighbours(), joinedNeighbours());
         progress.update("memory bank neighbours", 1, 1);
         // projection_dim stays as configured (0 = chosen per category by its patch count)
         return new PatchCoreModel(config, embedder.aggregator(), embedder.layers(), memory, patches);
+    }
+
+    /**
+     * The categories' neighbour lists end to end, or null (search the joined bank) when a category kept
+     * fewer entries than the neighbours asked for.
+     */
+    private int[] joinedNeighbours() {
+        int total = 0;
+        for (int[] b : neighbourBlocks) {
+            if (b == null) {
+                return null;
+            }
+            total += b.length;
+        }
+        int[] out = new int[total];
+        int at = 0;
+        for (int[] b : neighbourBlocks) {
+            System.arraycopy(b, 0, out, at, b.length);
+            at += b.length;
+        }
+        neighbourBlocks.clear();
+        return out;
+    }
+
+    private static int[] offset(int[] indices, int by) {
+        for (int i = 0; i < indices.length; i++) {
+            indices[i] += by;
+        }
+        return indices;
     }
 
     /** The rows of the selected indices, counted over the chunks in order, in selection order. */

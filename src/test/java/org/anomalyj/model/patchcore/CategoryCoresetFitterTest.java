@@ -48,10 +48,12 @@ public class CategoryCoresetFitterTest {
 
         PatchCoreFitter alone = new PatchCoreFitter(config);
         a.forEach(alone::add);
-        float[] bankA = alone.fit(QUIET).memoryBank().index().bank();
+        MemoryBank memoryA = alone.fit(QUIET).memoryBank();
+        float[] bankA = memoryA.index().bank();
         alone = new PatchCoreFitter(config);
         b.forEach(alone::add);
-        float[] bankB = alone.fit(QUIET).memoryBank().index().bank();
+        MemoryBank memoryB = alone.fit(QUIET).memoryBank();
+        float[] bankB = memoryB.index().bank();
 
         float[] expected = Arrays.copyOf(bankA, bankA.length + bankB.length);
         System.arraycopy(bankB, 0, expected, bankA.length, bankB.length);
@@ -59,6 +61,30 @@ public class CategoryCoresetFitterTest {
         // 5 images x 144 patches x 5% = 36, 3 x 144 x 5% = 22 (rounded)
         assertEquals(36 + 22, model.memoryBank().index().size());
         assertArrayEquals(expected, model.memoryBank().index().bank(), 0f);
+        // the re-weighting neighbours are each category's own model's, offset into the joined bank
+        int[] neighbours = model.memoryBank().neighbours();
+        int[] ownA = memoryA.neighbours();
+        int[] ownB = memoryB.neighbours();
+        assertEquals(ownA.length + ownB.length, neighbours.length);
+        for (int i = 0; i < ownA.length; i++) {
+            assertEquals(ownA[i], neighbours[i]);
+        }
+        for (int i = 0; i < ownB.length; i++) {
+            assertEquals(ownB[i] + 36, neighbours[ownA.length + i]);
+        }
+    }
+
+    @Test
+    public void aCategoryWithFewerEntriesThanNeighboursFallsBackToTheJoinedSearch() {
+        PatchCoreConfig config = new PatchCoreConfig().withCoresetRatio(0.05).withSeed(7);
+        CategoryCoresetFitter unified = new CategoryCoresetFitter(config);
+        category(2, 5, 6, 10).forEach(unified::add);
+        unified.endCategory(QUIET);
+        category(3, 1, 6, 10).forEach(unified::add); // 144 patches x 5% = 7 entries < 9 neighbours
+        MemoryBank bank = unified.fit(QUIET).memoryBank();
+        int k = bank.k();
+        int[] expected = MemoryBank.computeNeighbours(bank.index(), k);
+        assertArrayEquals(expected, bank.neighbours());
     }
 
     @Test
