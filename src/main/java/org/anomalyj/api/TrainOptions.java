@@ -29,6 +29,12 @@ public final class TrainOptions {
     /** Use at most this many good images (a seeded random subset), 0 = all. */
     public int maxTrainImages = 0;
     public double coresetRatio = 0.01;
+    /**
+     * Unified PatchCore: coreset ratio of the unified model (per category with the per-category budget);
+     * 0 = {@link #coresetRatio}. Lets {@code evaluate --unified} compare a smaller unified bank with
+     * separate models at {@link #coresetRatio}.
+     */
+    public double unifiedCoresetRatio = 0;
     /** PaDiM: randomly chosen channels (capped at the embedding's channel count). */
     public int padimFeatures = 550;
     /** PatchCore: channels kept per layer by adaptive average pooling (0 = all). */
@@ -101,6 +107,9 @@ public final class TrainOptions {
         }
         if (padimFeatures < 1) {
             throw new AnomalyJException("PaDiM needs at least 1 feature (default 550).");
+        }
+        if (!(unifiedCoresetRatio >= 0 && unifiedCoresetRatio <= 1)) {
+            throw new AnomalyJException("Unified coreset ratio " + unifiedCoresetRatio + " must be in (0, 1], or 0 for --coreset.");
         }
         if (!(blurSigma >= 0 && blurSigma <= 64)) {
             throw new AnomalyJException("Blur sigma " + blurSigma + " must be between 0 (no blur) and 64 pixels; 4 is the default.");

@@ -79,7 +79,8 @@ public final class UnifiedTrainer {
         ModelFitter fitter = null;
         try (FeatureExtractor extractor = BackboneSource.open(descriptor, onnx, layers, options.threads,
                 resolved.displayName())) {
-            PatchCoreConfig patchCoreConfig = patchCore ? PatchCoreConfig.fromJson(trainer.methodConfig()) : null;
+            PatchCoreConfig patchCoreConfig = patchCore
+                    ? PatchCoreConfig.fromJson(trainer.methodConfig()).withCoresetRatio(coresetRatio()) : null;
             // the union of several categories' patches outgrows the heap: the union fitter keeps them on disk
             fitter = perCategory ? new CategoryCoresetFitter(patchCoreConfig)
                     : patchCore ? new UnionCoresetFitter(patchCoreConfig)
@@ -117,12 +118,19 @@ public final class UnifiedTrainer {
             training.addProperty("anomalyj_version", Version.get());
             JsonObject config = trainer.methodConfig();
             config.addProperty("unified_coreset", options.unifiedCoreset);
+            if (patchCore) {
+                config.addProperty("coreset_ratio", coresetRatio());
+            }
             training.add("options", config);
             return new ModelBundle(model, descriptor, onnx, layers, options.size, options.blurSigma, calibration,
                     training);
         } finally {
             close(fitter);
         }
+    }
+
+    private double coresetRatio() {
+        return options.unifiedCoresetRatio > 0 ? options.unifiedCoresetRatio : options.coresetRatio;
     }
 
     private static void close(ModelFitter fitter) {

@@ -112,6 +112,11 @@ final class TrainingOptionsMixin {
             description = "STFPM: file written after every epoch; when it exists, training resumes from it (default: none).")
     String checkpoint;
 
+    @Option(names = "--unified-coreset-ratio", defaultValue = "0",
+            description = "Unified PatchCore: coreset ratio of the unified model (per category with per-category), 0 = --coreset;"
+                    + " with evaluate --unified the separate models keep --coreset (default: ${DEFAULT-VALUE}).")
+    double unifiedCoresetRatio;
+
     @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads, 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -136,6 +141,7 @@ final class TrainingOptionsMixin {
         o.holdoutFraction = holdout;
         o.threads = threads;
         o.unifiedCoreset = unifiedCoreset;
+        o.unifiedCoresetRatio = unifiedCoresetRatio;
         o.epochs = epochs;
         o.batchSize = batch;
         o.learningRate = lr;

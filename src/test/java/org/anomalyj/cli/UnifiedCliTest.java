@@ -146,6 +146,21 @@ public class UnifiedCliTest {
         assertEquals(separate, bank(model), 2);
     }
 
+    @Test
+    public void unifiedCoresetRatioSizesOnlyTheUnifiedBank() {
+        Path model = tmp.getRoot().toPath().resolve("half.zip");
+        CliRunner r = CliRunner.run("train", "--data", root.toString(), "--unified", "--unified-coreset-ratio", "0.005",
+                "--size", "128", "--out", model.toString());
+        assertEquals(r.err, 0, r.exit);
+        JsonObject options = ModelBundle.load(model).training().getAsJsonObject("options");
+        assertEquals(0.005, options.get("coreset_ratio").getAsDouble(), 0);
+        // half the default ratio: about half the separate models' entries (rounding per category)
+        int separate = bank(models.resolve("grain_patchcore.zip")) + bank(models.resolve("weave_patchcore.zip"));
+        assertEquals(separate / 2.0, bank(model), 2);
+        CliErrorsTest.assertUserError(CliRunner.run("train", "--data", root.toString(), "--unified",
+                "--unified-coreset-ratio", "2", "--out", tmp.getRoot() + "/never.zip"), "Unified coreset ratio");
+    }
+
     private static int bank(Path bundle) {
         return ((PatchCoreModel) ModelBundle.load(bundle).model()).memoryBank().index().size();
     }
