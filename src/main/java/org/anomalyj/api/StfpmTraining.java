@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.anomalyj.AnomalyJException;
@@ -62,7 +61,7 @@ final class StfpmTraining {
             throw new AnomalyJException("STFPM needs a pretrained ONNX teacher; pass --backbone FILE.onnx (e.g. the"
                     + " MobileNetV2 or SqueezeNet backbone) instead of builtin.");
         }
-        long start = System.nanoTime();
+        TrainingClock clock = new TrainingClock();
         List<Path> used = Trainer.subset(goodImages, options.maxTrainImages, options.seed);
         List<List<Path>> parts = Trainer.split(used, options.holdoutFraction, options.seed);
         List<Path> fit = parts.get(0);
@@ -119,13 +118,7 @@ final class StfpmTraining {
         if (used.size() < goodImages.size()) {
             training.addProperty("images_available", goodImages.size());
         }
-        training.addProperty("date", Instant.now().toString());
-        training.addProperty("seconds", (done - start) / 1e9);
-        JsonObject stages = new JsonObject();
-        stages.addProperty("features", (trainStart - featuresStart) / 1e9);
-        stages.addProperty("fit", (trainDone - trainStart) / 1e9);
-        stages.addProperty("calibration", (done - trainDone) / 1e9);
-        training.add("stage_seconds", stages);
+        clock.record(training, (trainStart - featuresStart) / 1e9, (trainDone - trainStart) / 1e9, (done - trainDone) / 1e9);
         training.addProperty("seed", options.seed);
         training.addProperty("backbone_source", resolved.displayName());
         training.addProperty("teacher_sha256", Hashes.sha256(teacherOnnx));

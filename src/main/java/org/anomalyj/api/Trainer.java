@@ -2,7 +2,6 @@ package org.anomalyj.api;
 
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -89,8 +88,7 @@ public final class Trainer {
             // a trained network, not fitted statistics: its own path (needs the training engine)
             return new StfpmTraining(options).train(goodImages, dataName, progress);
         }
-        long start = System.nanoTime();
-        double cpuStart = ProcessCpu.seconds();
+        TrainingClock clock = new TrainingClock();
         List<Path> used = subset(goodImages, options.maxTrainImages, options.seed);
         List<List<Path>> parts = split(used, options.holdoutFraction, options.seed);
         List<Path> fitImages = parts.get(0);
@@ -145,14 +143,7 @@ public final class Trainer {
             if (used.size() < goodImages.size()) {
                 training.addProperty("images_available", goodImages.size());
             }
-            training.addProperty("date", Instant.now().toString());
-            training.addProperty("seconds", (calibrationDone - start) / 1e9);
-            training.addProperty("cpu_seconds", ProcessCpu.seconds() - cpuStart);
-            JsonObject stages = new JsonObject();
-            stages.addProperty("features", nanos[0] / 1e9);
-            stages.addProperty("fit", nanos[1] / 1e9);
-            stages.addProperty("calibration", (calibrationDone - fitDone) / 1e9);
-            training.add("stage_seconds", stages);
+            clock.record(training, nanos[0] / 1e9, nanos[1] / 1e9, (calibrationDone - fitDone) / 1e9);
             training.addProperty("seed", options.seed);
             training.addProperty("backbone_source", resolved.displayName());
             training.addProperty("anomalyj_version", Version.get());

@@ -3,7 +3,6 @@ package org.anomalyj.api;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.anomalyj.AnomalyJException;
@@ -53,8 +52,7 @@ public final class UnifiedTrainer {
             throw new AnomalyJException("No categories in " + dataName + "; give a root whose sub-folders are"
                     + " MVTec-layout categories with <category>/train/good.");
         }
-        long start = System.nanoTime();
-        double cpuStart = ProcessCpu.seconds();
+        TrainingClock clock = new TrainingClock();
         List<List<Path>> fitGroups = new ArrayList<>();
         List<Path> calImages = new ArrayList<>();
         int fitCount = 0;
@@ -91,28 +89,21 @@ public final class UnifiedTrainer {
                     ((CategoryCoresetFitter) fitter).endCategory(progress);
                 }
             }
-            long featuresDone = System.nanoTime();
+            long featuresDone = clock.elapsedNanos();
             AnomalyModel model = fitter.fit(progress);
             close(fitter);
-            long fitDone = System.nanoTime();
+            long fitDone = clock.elapsedNanos();
             InferencePipeline pipeline = new InferencePipeline(extractor, model, options.size, options.blurSigma);
             Calibration calibration = Trainer.calibrate(pipeline, calImages, progress);
-            long calibrationDone = System.nanoTime();
+            long calibrationDone = clock.elapsedNanos();
             JsonObject training = new JsonObject();
             training.addProperty("data", dataName);
             training.addProperty("unified", true);
             training.add("categories", names);
             training.addProperty("images_fit", fitCount);
             training.addProperty("images_calibration", calImages.size());
-            training.addProperty("date", Instant.now().toString());
-            training.addProperty("seconds", (calibrationDone - start) / 1e9);
-            training.addProperty("cpu_seconds", ProcessCpu.seconds() - cpuStart);
-            JsonObject stages = new JsonObject();
             // per-category coresets are selected during the feature stage, between categories
-            stages.addProperty("features", (featuresDone - start) / 1e9);
-            stages.addProperty("fit", (fitDone - featuresDone) / 1e9);
-            stages.addProperty("calibration", (calibrationDone - fitDone) / 1e9);
-            training.add("stage_seconds", stages);
+            clock.record(training, featuresDone / 1e9, (fitDone - featuresDone) / 1e9, (calibrationDone - fitDone) / 1e9);
             training.addProperty("seed", options.seed);
             training.addProperty("backbone_source", resolved.displayName());
             training.addProperty("anomalyj_version", Version.get());

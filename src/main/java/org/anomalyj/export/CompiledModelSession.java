@@ -68,20 +68,23 @@ public final class CompiledModelSession implements ImageScorer, AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new AnomalyJException("The compiled model " + file + " does not exist; write it with 'anomalyj export'.");
         }
-        OrtSession s = null;
         try (OrtSession.SessionOptions o = Sessions.options(threads)) {
-            s = Sessions.environment().createSession(file.toString(), o);
-            return new CompiledModelSession(s, file.toString());
+            return wrap(Sessions.environment().createSession(file.toString(), o), file.toString());
         } catch (OrtException e) {
             throw new AnomalyJException("ONNX Runtime could not load the compiled model " + file + " (" + e.getMessage()
                     + "); export it again.", e);
-        } catch (RuntimeException e) {
-            if (s != null) {
-                try {
-                    s.close();
-                } catch (OrtException ignored) {
-                    // the original error is the useful one
-                }
+        }
+    }
+
+    /** The wrapper around an open session, closing the session if reading its description fails. */
+    private static CompiledModelSession wrap(OrtSession s, String name) throws OrtException {
+        try {
+            return new CompiledModelSession(s, name);
+        } catch (RuntimeException | OrtException e) {
+            try {
+                s.close();
+            } catch (OrtException ignored) {
+                // the original error is the useful one
             }
             throw e;
         }
@@ -95,22 +98,11 @@ public final class CompiledModelSession implements ImageScorer, AutoCloseable {
      */
     public static CompiledModelSession compile(ModelBundle bundle, int size, int threads) {
         byte[] bytes = CompiledModelExporter.compile(bundle, size, "(in memory)").toByteArray();
-        OrtSession s = null;
         try {
-            s = Sessions.create(bytes, threads);
-            return new CompiledModelSession(s, "the compiled model");
+            return wrap(Sessions.create(bytes, threads), "the compiled model");
         } catch (OrtException e) {
             throw new AnomalyJException("ONNX Runtime could not load the model compiled in memory (" + e.getMessage()
                     + "); run it with the Java path instead.", e);
-        } catch (RuntimeException e) {
-            if (s != null) {
-                try {
-                    s.close();
-                } catch (OrtException ignored) {
-                    // the original error is the useful one
-                }
-            }
-            throw e;
         }
     }
 
