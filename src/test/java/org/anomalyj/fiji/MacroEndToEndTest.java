@@ -49,7 +49,12 @@ public class MacroEndToEndTest {
 
     /** Runs {@code body} in a fresh headless ImageJ; the macro's report(key, value) lines come back. */
     static Map<String, String> runMacro(String body) throws Exception {
-        Path report = Files.createTempFile(tmp.getRoot().toPath(), "report", ".txt");
+        return runMacro(body, tmp.getRoot().toPath());
+    }
+
+    /** As {@link #runMacro(String)}, with the report file in {@code folder}. */
+    static Map<String, String> runMacro(String body, Path folder) throws Exception {
+        Path report = Files.createTempFile(folder, "report", ".txt");
         String macro = "var reportText = \"\";\n"
                 + "function report(key, value) { reportText = reportText + key + \"=\" + value + \"\\n\"; "
                 + "File.saveString(reportText, \"" + report + "\"); }\n"
@@ -107,7 +112,9 @@ public class MacroEndToEndTest {
         files.add(new File("target/classes"));
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String name = new File(entry).getName();
-            if (name.startsWith("gson") || name.startsWith("onnxruntime") || name.startsWith("picocli")) {
+            // protobuf-java and tribuo-util-onnx: what Quantize needs (Fiji: jars/, see scripts/fiji/make_imagej.sh)
+            if (name.startsWith("gson") || name.startsWith("onnxruntime") || name.startsWith("picocli")
+                    || name.startsWith("protobuf-java") || name.startsWith("tribuo")) {
                 files.add(new File(entry));
             }
         }

@@ -7,15 +7,10 @@ import static org.junit.Assert.assertTrue;
 
 import com.google.gson.JsonObject;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import net.imagej.patcher.LegacyEnvironment;
 import org.anomalyj.Progress;
 import org.anomalyj.api.Detection;
 import org.anomalyj.api.Detector;
@@ -90,44 +85,6 @@ public class QuantizeMacroTest {
     }
 
     private Map<String, String> runMacro(String body) throws Exception {
-        Path report = Files.createTempFile(tmp.getRoot().toPath(), "report", ".txt");
-        String macro = "var reportText = \"\";\n"
-                + "function report(key, value) { reportText = reportText + key + \"=\" + value + \"\\n\"; "
-                + "File.saveString(reportText, \"" + report + "\"); }\n"
-                + "setBatchMode(true);\n" + body;
-        LegacyEnvironment ij1 = new LegacyEnvironment(null, true);
-        ij1.disableIJ1PluginDirs();
-        ij1.addPluginClasspath(pluginClasspath());
-        Thread t = Thread.currentThread();
-        String name = t.getName();
-        ClassLoader loader = t.getContextClassLoader();
-        try {
-            ij1.runMacro(macro, "");
-        } finally {
-            t.setName(name);
-            t.setContextClassLoader(loader);
-        }
-        Map<String, String> values = new HashMap<>();
-        for (String line : Files.readAllLines(report, StandardCharsets.UTF_8)) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                values.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-        }
-        return values;
-    }
-
-    /** As MacroEndToEndTest's, plus the ONNX protobuf jars that quantization needs (Fiji: jars/). */
-    private static File[] pluginClasspath() {
-        List<File> files = new ArrayList<>();
-        files.add(new File("target/classes"));
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            String name = new File(entry).getName();
-            if (name.startsWith("gson") || name.startsWith("onnxruntime") || name.startsWith("picocli")
-                    || name.startsWith("protobuf-java") || name.startsWith("tribuo")) {
-                files.add(new File(entry));
-            }
-        }
-        return files.toArray(new File[0]);
+        return MacroEndToEndTest.runMacro(body, tmp.getRoot().toPath());
     }
 }
