@@ -1,12 +1,16 @@
 package org.anomalyj.quant;
 
 import ai.onnx.proto.OnnxMl;
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.anomalyj.onnx.Tensors;
 
 /**
  * Converts a float graph to half precision with float32 inputs and outputs ("keep I/O types"):
@@ -21,7 +25,7 @@ final class Fp16Converter {
     static void convert(QuantGraph g) {
         for (Map.Entry<String, OnnxMl.TensorProto> e : g.initializers.entrySet()) {
             if (e.getValue().getDataType() == Tensors.FLOAT) {
-                e.setValue(Tensors.toFloat16(e.getValue()));
+                e.setValue(toFloat16(e.getValue()));
             }
         }
         Set<String> outs = g.outputNames();
@@ -47,7 +51,7 @@ final class Fp16Converter {
                 if (n.getOpType().equals("Cast") && a.getName().equals("to") && a.getI() == Tensors.FLOAT) {
                     b.setAttribute(k, a.toBuilder().setI(Tensors.FLOAT16));
                 } else if (a.hasT() && a.getT().getDataType() == Tensors.FLOAT) {
-                    b.setAttribute(k, a.toBuilder().setT(Tensors.toFloat16(a.getT())));
+                    b.setAttribute(k, a.toBuilder().setT(toFloat16(a.getT())));
                 }
             }
             out.add(b.build());
@@ -58,5 +62,15 @@ final class Fp16Converter {
         }
         g.nodes.clear();
         g.nodes.addAll(out);
+    }
+
+    /** A FLOAT tensor converted to FLOAT16 (round to nearest even, as numpy's astype). */
+    private static OnnxMl.TensorProto toFloat16(OnnxMl.TensorProto t) {
+        float[] v = Tensors.floats(t);
+        ByteBuffer b = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : v) {
+            b.putShort(Half.fromFloat(f));
+        }
+        return t.toBuilder().clearFloatData().setDataType(Tensors.FLOAT16).setRawData(ByteString.copyFrom(b.array())).build();
     }
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.anomalyj.onnx.Tensors;
 
 /**
  * Exact float rewrites done before quantization, so that the quantized graph has the shape ONNX

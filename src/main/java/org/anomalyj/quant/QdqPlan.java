@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.anomalyj.onnx.Tensors;
 
 /**
  * Which nodes of a (prepared, float) graph get int8 weights and which activation tensors get a

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.anomalyj.onnx.Tensors;
 
 /**
  * Rewrites a prepared float graph into QDQ form from a {@link QdqPlan} and activation ranges:

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.anomalyj.AnomalyJException;
+import org.anomalyj.onnx.Tensors;
 
 /**
  * An ONNX model opened for editing: its nodes (in order), initializers by name and graph

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.anomalyj.AnomalyJException;
 import org.anomalyj.Progress;
 import org.anomalyj.onnx.OnnxGraph;
+import org.anomalyj.onnx.Tensors;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;

@@ -2,10 +2,9 @@ package org.anomalyj.train;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Random;
+import org.anomalyj.onnx.Tensors;
 
 /**
  * A small random-weight CNN written as ONNX, using every operator the STFPM student supports:
@@ -23,8 +22,8 @@ final class TinyTeacher {
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("tiny");
         g.addInput(value("x", OnnxMl.TensorProto.DataType.FLOAT_VALUE, true));
         conv(g, r, "c1", "x", 8, 3, 3, 1, "SAME_UPPER", 2, null);
-        g.addInitializer(tensor("lo", new float[] {0f}));
-        g.addInitializer(tensor("hi", new float[] {6f}));
+        g.addInitializer(Tensors.floatTensor("lo", new float[] {0f}));
+        g.addInitializer(Tensors.floatTensor("hi", new float[] {6f}));
         g.addNode(node("Clip", "r1", "c1", "lo", "hi"));
         conv(g, r, "c2", "r1", 8, 8, 3, 8, null, 1, new long[] {1, 1, 1, 1});
         g.addNode(node("Relu", "r2", "c2"));
@@ -59,8 +58,8 @@ final class TinyTeacher {
         for (int j = 0; j < o; j++) {
             b[j] = (float) (0.1 * r.nextGaussian());
         }
-        g.addInitializer(tensor(out + "_W", w, o, i / group, k, k));
-        g.addInitializer(tensor(out + "_B", b, o));
+        g.addInitializer(Tensors.floatTensor(out + "_W", w, o, i / group, k, k));
+        g.addInitializer(Tensors.floatTensor(out + "_B", b, o));
         OnnxMl.NodeProto.Builder n = node("Conv", out, in, out + "_W", out + "_B").toBuilder()
                 .addAttribute(list("kernel_shape", k, k)).addAttribute(list("strides", stride, stride))
                 .addAttribute(ints("group", group));
@@ -89,17 +88,6 @@ final class TinyTeacher {
             a.addInts(x);
         }
         return a.build();
-    }
-
-    private static OnnxMl.TensorProto tensor(String name, float[] v, long... dims) {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(v);
-        OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
-                .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(b.array()));
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        return t.build();
     }
 
     private static OnnxMl.ValueInfoProto value(String name, int type, boolean image) {

@@ -2,7 +2,6 @@ package org.anomalyj.model.stfpm;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.anomalyj.AnomalyJException;
+import org.anomalyj.onnx.Tensors;
 
 /**
  * The teacher backbone's ONNX graph, cut down to the nodes its chosen output layers need. It is the
@@ -169,19 +169,7 @@ public final class TeacherGraph {
         if (t == null || t.getDataType() != OnnxMl.TensorProto.DataType.FLOAT_VALUE) {
             throw new AnomalyJException("The teacher's tensor '" + name + "' is not a float constant; use a float32 backbone.");
         }
-        long n = 1;
-        for (long d : t.getDimsList()) {
-            n *= d;
-        }
-        float[] v = new float[Math.toIntExact(n)];
-        if (t.getRawData().size() > 0) {
-            t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-        } else {
-            for (int i = 0; i < v.length; i++) {
-                v[i] = t.getFloatData(i);
-            }
-        }
-        return v;
+        return Tensors.floats(t);
     }
 
     public static OnnxMl.AttributeProto attribute(OnnxMl.NodeProto n, String name) {

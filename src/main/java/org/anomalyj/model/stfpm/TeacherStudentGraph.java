@@ -1,13 +1,11 @@
 package org.anomalyj.model.stfpm;
 
 import ai.onnx.proto.OnnxMl;
-import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.anomalyj.onnx.Tensors;
 
 /**
  * Writes the ONNX graph an STFPM bundle carries as its backbone: teacher and trained student side by
@@ -88,9 +86,9 @@ public final class TeacherStudentGraph {
                 if (weight == null || weight.length != g.floats(w).length) {
                     throw new IllegalArgumentException("no student weight of the right size for " + w);
                 }
-                p.initializers.put(prefix + w, floatTensor(prefix + w, weight, g.shape(w)));
+                p.initializers.put(prefix + w, Tensors.floatTensor(prefix + w, weight, g.shape(w)));
                 String biasName = prefix + w + "/folded_bias";
-                p.initializers.put(biasName, floatTensor(biasName, bias, new long[] {bias.length}));
+                p.initializers.put(biasName, Tensors.floatTensor(biasName, bias, new long[] {bias.length}));
                 b.addInput(biasName);
             }
             for (String out : n.getOutputList()) {
@@ -134,16 +132,5 @@ public final class TeacherStudentGraph {
         graph.clearInput().addAllInput(inputs);
         graph.setName("anomalyj_stfpm_teacher_student");
         return g.model().toBuilder().setGraph(graph).build();
-    }
-
-    static OnnxMl.TensorProto floatTensor(String name, float[] v, long[] dims) {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(v);
-        OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
-                .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(b.array()));
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        return t.build();
     }
 }

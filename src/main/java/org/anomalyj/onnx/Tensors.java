@@ -1,4 +1,4 @@
-package org.anomalyj.quant;
+package org.anomalyj.onnx;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
@@ -6,17 +6,17 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** Reading and making ONNX initializers (TensorProto) as flat Java arrays. */
-final class Tensors {
-    static final int FLOAT = OnnxMl.TensorProto.DataType.FLOAT_VALUE;
-    static final int UINT8 = OnnxMl.TensorProto.DataType.UINT8_VALUE;
-    static final int INT8 = OnnxMl.TensorProto.DataType.INT8_VALUE;
-    static final int INT32 = OnnxMl.TensorProto.DataType.INT32_VALUE;
-    static final int FLOAT16 = OnnxMl.TensorProto.DataType.FLOAT16_VALUE;
+public final class Tensors {
+    public static final int FLOAT = OnnxMl.TensorProto.DataType.FLOAT_VALUE;
+    public static final int UINT8 = OnnxMl.TensorProto.DataType.UINT8_VALUE;
+    public static final int INT8 = OnnxMl.TensorProto.DataType.INT8_VALUE;
+    public static final int INT32 = OnnxMl.TensorProto.DataType.INT32_VALUE;
+    public static final int FLOAT16 = OnnxMl.TensorProto.DataType.FLOAT16_VALUE;
 
     private Tensors() {
     }
 
-    static long count(OnnxMl.TensorProto t) {
+    public static long count(OnnxMl.TensorProto t) {
         long n = 1;
         for (long d : t.getDimsList()) {
             n *= d;
@@ -25,7 +25,7 @@ final class Tensors {
     }
 
     /** The values of a FLOAT tensor, whether stored as raw_data or float_data. */
-    static float[] floats(OnnxMl.TensorProto t) {
+    public static float[] floats(OnnxMl.TensorProto t) {
         if (t.getDataType() != FLOAT) {
             throw new IllegalArgumentException("tensor " + t.getName() + " is not float");
         }
@@ -41,34 +41,24 @@ final class Tensors {
         return v;
     }
 
-    static OnnxMl.TensorProto floatTensor(String name, float[] v, long... dims) {
+    public static OnnxMl.TensorProto floatTensor(String name, float[] v, long... dims) {
         ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(v);
         return raw(name, FLOAT, b.array(), dims);
     }
 
-    static OnnxMl.TensorProto int8Tensor(String name, byte[] v, long... dims) {
+    public static OnnxMl.TensorProto int8Tensor(String name, byte[] v, long... dims) {
         return raw(name, INT8, v, dims);
     }
 
-    static OnnxMl.TensorProto uint8Tensor(String name, byte[] v, long... dims) {
+    public static OnnxMl.TensorProto uint8Tensor(String name, byte[] v, long... dims) {
         return raw(name, UINT8, v, dims);
     }
 
-    static OnnxMl.TensorProto int32Tensor(String name, int[] v, long... dims) {
+    public static OnnxMl.TensorProto int32Tensor(String name, int[] v, long... dims) {
         ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asIntBuffer().put(v);
         return raw(name, INT32, b.array(), dims);
-    }
-
-    /** A FLOAT tensor converted to FLOAT16 (round to nearest even, as numpy's astype). */
-    static OnnxMl.TensorProto toFloat16(OnnxMl.TensorProto t) {
-        float[] v = floats(t);
-        ByteBuffer b = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : v) {
-            b.putShort(Half.fromFloat(f));
-        }
-        return t.toBuilder().clearFloatData().setDataType(FLOAT16).setRawData(ByteString.copyFrom(b.array())).build();
     }
 
     private static OnnxMl.TensorProto raw(String name, int type, byte[] bytes, long... dims) {
