@@ -2,7 +2,6 @@ package org.anomalyj.model.patchcore;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.anomalyj.AnomalyJException;
 import org.anomalyj.Progress;
 import org.anomalyj.backbone.FeatureMap;
@@ -68,14 +67,9 @@ public final class CategoryCoresetFitter implements ModelFitter {
             throw new AnomalyJException("PatchCore has " + categoryPatches + " training patches in one category, too"
                     + " many to project at once; use fewer or smaller training images, or a lower projection_dim.");
         }
-        int n = (int) categoryPatches;
-        int size = GreedyCoreset.coresetSize(n, config.coresetRatio());
-        Random random = new Random(config.seed());
-        float[][] matrix = GreedyCoreset.projectionMatrix(dim, projectionDim, random);
-        float[] projected = GreedyCoreset.project(chunks, dim, matrix, projectionDim);
-        progress.checkCancelled();
-        int[] selected = GreedyCoreset.select(projected, n, projectionDim, size, random.nextInt(n), progress);
-        float[] block = gather(chunks, dim, selected);
+        float[] block = GreedyCoreset.coresetRows(chunks, dim, (int) categoryPatches, projectionDim,
+                config.coresetRatio(), config.seed(), progress);
+        int size = block.length / dim;
         banks.add(block);
         // each category's entries keep the re-weighting neighbours its own model would have: a search
         // within the block instead of one over the joined bank (which costs bank size squared)
@@ -134,27 +128,5 @@ public final class CategoryCoresetFitter implements ModelFitter {
             indices[i] += by;
         }
         return indices;
-    }
-
-    /** The rows of the selected indices, counted over the chunks in order, in selection order. */
-    static float[] gather(List<float[]> chunks, int dim, int[] selected) {
-        int[] start = new int[chunks.size() + 1];
-        for (int i = 0; i < chunks.size(); i++) {
-            start[i + 1] = start[i] + chunks.get(i).length / dim;
-        }
-        float[] out = new float[Math.multiplyExact(selected.length, dim)];
-        for (int s = 0; s < selected.length; s++) {
-            int g = selected[s];
-            int c = java.util.Arrays.binarySearch(start, g);
-            if (c < 0) {
-                c = -c - 2; // the last chunk whose start is below g
-            } else {
-                while (c + 1 < start.length && start[c + 1] == g) {
-                    c++; // skip empty chunks
-                }
-            }
-            System.arraycopy(chunks.get(c), (g - start[c]) * dim, out, s * dim, dim);
-        }
-        return out;
     }
 }

@@ -56,6 +56,24 @@ public final class GreedyCoreset {
     }
 
     /**
+     * The coreset of the {@code n} rows of {@code dim} floats held in {@code chunks} (in order): a
+     * random projection to {@code projectionDim} seeded by {@code seed}, greedy k-center selection of
+     * {@link #coresetSize} rows on it, and those rows at full dimension, in selection order. What every
+     * PatchCore fitter does with the patches it keeps in memory.
+     */
+    public static float[] coresetRows(List<float[]> chunks, int dim, int n, int projectionDim, double ratio, long seed,
+            Progress progress) {
+        int size = coresetSize(n, ratio);
+        Random random = new Random(seed);
+        float[][] matrix = projectionMatrix(dim, projectionDim, random);
+        float[] projected = project(chunks, dim, matrix, projectionDim);
+        progress.checkCancelled();
+        int[] selected = select(projected, n, projectionDim, size, random.nextInt(n), progress);
+        projected = null; // the projection is as large as a tenth of the patches: free it before gathering
+        return gather(chunks, dim, selected);
+    }
+
+    /**
      * Gaussian random projection matrix ({@code dimIn x dimOut}, row-major), entries N(0, 1/dimOut)
      * drawn in order from {@code random} (so distances are preserved in expectation).
      */
@@ -438,5 +456,27 @@ public final class GreedyCoreset {
             radius[j] = cnt == 0 ? -1f : r;
             farthest[j] = f;
         }
+    }
+
+    /** The rows of the selected indices, counted over the chunks in order, in selection order. */
+    static float[] gather(List<float[]> chunks, int dim, int[] selected) {
+        int[] start = new int[chunks.size() + 1];
+        for (int i = 0; i < chunks.size(); i++) {
+            start[i + 1] = start[i] + chunks.get(i).length / dim;
+        }
+        float[] out = new float[Math.multiplyExact(selected.length, dim)];
+        for (int s = 0; s < selected.length; s++) {
+            int g = selected[s];
+            int c = java.util.Arrays.binarySearch(start, g);
+            if (c < 0) {
+                c = -c - 2; // the last chunk whose start is below g
+            } else {
+                while (c + 1 < start.length && start[c + 1] == g) {
+                    c++; // skip empty chunks
+                }
+            }
+            System.arraycopy(chunks.get(c), (g - start[c]) * dim, out, s * dim, dim);
+        }
+        return out;
     }
 }

@@ -2,7 +2,6 @@ package org.anomalyj.model.patchcore;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.anomalyj.AnomalyJException;
 import org.anomalyj.Progress;
 import org.anomalyj.backbone.FeatureMap;
@@ -55,45 +54,14 @@ public final class PatchCoreFitter implements ModelFitter {
             throw new AnomalyJException("PatchCore has " + patches + " training patches, too many to project at once;"
                     + " use fewer or smaller training images, or a lower projection_dim.");
         }
-        int n = (int) patches;
-        int size = GreedyCoreset.coresetSize(n, config.coresetRatio());
-        Random random = new Random(config.seed());
         progress.update("projection", 0, 1);
-        float[][] matrix = GreedyCoreset.projectionMatrix(dim, projectionDim, random);
-        float[] projected = GreedyCoreset.project(chunks, dim, matrix, projectionDim);
-        progress.checkCancelled();
-        int start = random.nextInt(n);
-        int[] selected = GreedyCoreset.select(projected, n, projectionDim, size, start, progress);
-        projected = null;
-        float[] bank = gather(selected);
+        float[] bank = GreedyCoreset.coresetRows(chunks, dim, (int) patches, projectionDim, config.coresetRatio(),
+                config.seed(), progress);
+        int size = bank.length / dim;
         progress.update("memory bank neighbours", 0, 1);
         MemoryBank memory = new MemoryBank(bank, size, dim, config.numNeighbours(), null);
         progress.update("memory bank neighbours", 1, 1);
         // the model records the projection actually used, so the bundle says how it was fitted
         return new PatchCoreModel(config.withProjectionDim(projectionDim), embedder.aggregator(), embedder.layers(), memory, patches);
-    }
-
-    /** The full-dimensional embeddings of the selected global patch indices, in selection order. */
-    private float[] gather(int[] selected) {
-        int[] start = new int[chunks.size() + 1];
-        for (int i = 0; i < chunks.size(); i++) {
-            start[i + 1] = start[i] + chunks.get(i).length / dim;
-        }
-        float[] out = new float[Math.multiplyExact(selected.length, dim)];
-        for (int s = 0; s < selected.length; s++) {
-            int g = selected[s];
-            int lo = 0;
-            int hi = chunks.size() - 1;
-            while (lo < hi) { // last chunk whose start <= g
-                int mid = (lo + hi + 1) >>> 1;
-                if (start[mid] <= g) {
-                    lo = mid;
-                } else {
-                    hi = mid - 1;
-                }
-            }
-            System.arraycopy(chunks.get(lo), (g - start[lo]) * dim, out, s * dim, dim);
-        }
-        return out;
     }
 }

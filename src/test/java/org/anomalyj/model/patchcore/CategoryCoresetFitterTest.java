@@ -90,7 +90,7 @@ public class CategoryCoresetFitterTest {
     @Test
     public void gatherFindsRowsAcrossChunksIncludingEmptyOnes() {
         List<float[]> chunks = Arrays.asList(new float[] {0, 1, 2, 3}, new float[0], new float[] {4, 5});
-        float[] rows = CategoryCoresetFitter.gather(chunks, 2, new int[] {2, 0, 1});
+        float[] rows = GreedyCoreset.gather(chunks, 2, new int[] {2, 0, 1});
         assertArrayEquals(new float[] {4, 5, 0, 1, 2, 3}, rows, 0f);
     }
 
