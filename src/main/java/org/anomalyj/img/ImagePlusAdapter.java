@@ -23,12 +23,8 @@ public final class ImagePlusAdapter {
     private ImagePlusAdapter() {
     }
 
-    /**
-     * One plane of an image.
-     *
-     * @param slice 1-based index into the image's stack (1..getStackSize())
-     */
-    public static FloatImage slice(ImagePlus imp, int slice) {
+    /** The processor of a 1-based stack plane (the image's own for a single plane), checked. */
+    private static ImageProcessor plane(ImagePlus imp, int slice) {
         if (imp == null) {
             throw new AnomalyJException("No image is open; open an image first.");
         }
@@ -36,7 +32,16 @@ public final class ImagePlusAdapter {
         if (slice < 1 || slice > n) {
             throw new IllegalArgumentException("slice " + slice + " not in 1.." + n);
         }
-        ImageProcessor ip = n == 1 ? imp.getProcessor() : imp.getStack().getProcessor(slice);
+        return n == 1 ? imp.getProcessor() : imp.getStack().getProcessor(slice);
+    }
+
+    /**
+     * One plane of an image.
+     *
+     * @param slice 1-based index into the image's stack (1..getStackSize())
+     */
+    public static FloatImage slice(ImagePlus imp, int slice) {
+        ImageProcessor ip = plane(imp, slice);
         if (imp.getType() == ImagePlus.COLOR_256) {
             // convertToRGB builds a new processor: the user's image stays as it is.
             return toFloatImage(ip.convertToRGB());
@@ -50,14 +55,7 @@ public final class ImagePlusAdapter {
      * float copy of it; 32-bit and indexed-colour planes are converted as {@link #slice} does.
      */
     public static PixelSource pixels(ImagePlus imp, int slice) {
-        if (imp == null) {
-            throw new AnomalyJException("No image is open; open an image first.");
-        }
-        int n = imp.getStackSize();
-        if (slice < 1 || slice > n) {
-            throw new IllegalArgumentException("slice " + slice + " not in 1.." + n);
-        }
-        ImageProcessor ip = n == 1 ? imp.getProcessor() : imp.getStack().getProcessor(slice);
+        ImageProcessor ip = plane(imp, slice);
         int depth = ip.getBitDepth();
         if (imp.getType() == ImagePlus.COLOR_256 || (depth != 8 && depth != 16 && depth != 24)) {
             return slice(imp, slice);
