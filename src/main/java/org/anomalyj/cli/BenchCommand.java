@@ -101,6 +101,7 @@ final class BenchCommand implements Callable<Integer> {
         result.fitPeakHeapMb = fitHeap;
         result.peakRssMb = ProcessMemory.peakResidentMb();
         settings.addProperty("load_average_end", loadAverage());
+        addUncertifiedShare(settings);
         result.settings = settings;
         result.model = describe(bundle);
         System.out.print(result.table());
@@ -110,6 +111,17 @@ final class BenchCommand implements Callable<Integer> {
                     .create().toJson(result.toJson()));
         }
         return 0;
+    }
+
+    /**
+     * With the certified exact search: the share of patches it could not certify and searched
+     * exhaustively (what it costs beyond the projected search). Absent when it did not run.
+     */
+    static void addUncertifiedShare(JsonObject o) {
+        double share = org.anomalyj.model.patchcore.MemoryBank.uncertifiedShare();
+        if (!Double.isNaN(share)) {
+            o.addProperty("knn_uncertified_share", share);
+        }
     }
 
     private List<Path> testImages(Category c) {

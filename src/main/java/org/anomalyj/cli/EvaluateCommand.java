@@ -109,6 +109,7 @@ final class EvaluateCommand implements Callable<Integer> {
             System.err.println(format(r));
         }
         JsonObject out = toJson(results);
+        BenchCommand.addUncertifiedShare(out);
         System.out.println(ModelBundle.toPrettyJson(out));
         if (json != null) {
             writeAtomically(json, ModelBundle.toPrettyJson(out));

@@ -9,27 +9,31 @@ import org.anomalyj.AnomalyJException;
  * line's {@code --knn} sets it).
  */
 public enum KnnSearch {
-    /** Exact brute-force search over the full embedding. */
+    /**
+     * The exact nearest entry: candidates from the bank's principal subspace whose winner is
+     * certified exact by a distance bound, and brute force for the queries it cannot certify
+     * (see {@link ProjectedBankSearch}); brute force where the bank is small.
+     */
     EXACT,
     /**
-     * Candidates from the bank's principal subspace, re-ranked exactly (see
-     * {@link ProjectedBankSearch}); exact search where the embedding is already small.
+     * Candidates from the bank's principal subspace, re-ranked exactly, not certified (see
+     * {@link ProjectedBankSearch}): occasionally a slightly farther entry; brute force where the
+     * bank is small.
      */
-    FAST;
+    FAST,
+    /** Every query against every entry over the full embedding. */
+    BRUTE;
 
-    /** System property holding the default ("exact" or "fast"). */
+    /** System property holding the default ("exact", "fast" or "brute"). */
     public static final String PROPERTY = "anomalyj.knn";
-    /**
-     * The default when the property is not set. Exact, until FAST (measured on Magnetic Tile with
-     * ResNet50v2 only: AUROC within 0.02 points, head 3x faster) is checked on other data and backbones.
-     */
+    /** The default when the property is not set: exact results (scores equal brute force's). */
     public static final KnnSearch DEFAULT = EXACT;
 
     public static KnnSearch parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new AnomalyJException("Unknown k-NN search '" + s + "'; use exact or fast.");
+            throw new AnomalyJException("Unknown k-NN search '" + s + "'; use exact, fast or brute.");
         }
     }
 

@@ -51,22 +51,82 @@ public final class MemoryBank {
 
     /**
      * Nearest entry and its Euclidean distance for each of {@code n} queries ({@code n x dim}).
-     * Large banks search through an ONNX Runtime graph (its matrix kernels are several times faster
-     * than the Java loop); the distance of each winner is then computed exactly here. Small banks,
-     * or a machine where the graph cannot run, use the Java search.
+     * {@link KnnSearch#EXACT} (the default): the projected search with certified winners, and an
+     * exact search of only the queries it cannot certify, so the result is the brute-force one.
+     * {@link KnnSearch#FAST}: the projected search's winners as they are. {@link KnnSearch#BRUTE}:
+     * every query against every entry. Large banks search through ONNX Runtime graphs (its matrix
+     * kernels are several times faster than the Java loop); the distance of each winner is then
+     * computed exactly here. Small banks, or a machine where the graphs cannot run, use the Java search.
      */
     public void nearest(float[] queries, int n, int[] nearest, float[] distance) {
-        if (KnnSearch.current() == KnnSearch.FAST) {
-            ProjectedBankSearch fast = projectedSearch();
-            if (fast != null) {
+        KnnSearch mode = KnnSearch.current();
+        if (mode != KnnSearch.BRUTE) {
+            boolean certify = mode == KnnSearch.EXACT;
+            ProjectedBankSearch projected = certify ? certifiedSearch() : projectedSearch();
+            if (projected != null) {
                 try {
-                    fast.nearest(queries, n, nearest, distance);
-                    return;
+                    projected.nearest(queries, n, nearest, distance, certify);
                 } catch (ai.onnxruntime.OrtException e) {
-                    // fall through to the exact search
+                    bruteForce(queries, n, nearest, distance);
+                    return;
                 }
+                if (certify) {
+                    searchUncertified(queries, n, nearest, distance);
+                }
+                return;
             }
         }
+        bruteForce(queries, n, nearest, distance);
+    }
+
+    /** Queries searched (all modes) and those the certified search had to search exhaustively. */
+    private static final java.util.concurrent.atomic.LongAdder QUERIES = new java.util.concurrent.atomic.LongAdder();
+    private static final java.util.concurrent.atomic.LongAdder UNCERTIFIED = new java.util.concurrent.atomic.LongAdder();
+
+    /**
+     * Share of the certified search's queries that needed the exhaustive search since the process
+     * started (NaN when none ran): what the certified search costs beyond the projected one.
+     */
+    public static double uncertifiedShare() {
+        long q = QUERIES.sum();
+        return q == 0 ? Double.NaN : (double) UNCERTIFIED.sum() / q;
+    }
+
+    /** Brute-force search of the queries marked -1 by the certified search, gathered into one block. */
+    private void searchUncertified(float[] queries, int n, int[] nearest, float[] distance) {
+        int dim = index.dim();
+        int missing = 0;
+        for (int i = 0; i < n; i++) {
+            if (nearest[i] < 0) {
+                missing++;
+            }
+        }
+        QUERIES.add(n);
+        UNCERTIFIED.add(missing);
+        bankQueries.add(n);
+        bankUncertified.add(missing);
+        if (missing == 0) {
+            return;
+        }
+        int[] which = new int[missing];
+        float[] block = new float[missing * dim];
+        for (int i = 0, j = 0; i < n; i++) {
+            if (nearest[i] < 0) {
+                which[j] = i;
+                System.arraycopy(queries, i * dim, block, j * dim, dim);
+                j++;
+            }
+        }
+        int[] found = new int[missing];
+        float[] dist = new float[missing];
+        bruteForce(block, missing, found, dist);
+        for (int j = 0; j < missing; j++) {
+            nearest[which[j]] = found[j];
+            distance[which[j]] = dist[j];
+        }
+    }
+
+    private void bruteForce(float[] queries, int n, int[] nearest, float[] distance) {
         OrtBankSearch search = graphSearch();
         if (search == null) {
             index.nearest(queries, n, nearest, distance);
@@ -109,25 +169,70 @@ public final class MemoryBank {
     static final int FAST_RANK = Integer.getInteger("anomalyj.knnRank", 64);
     /** Candidates re-ranked per query by the fast search (anomalyj.knnCandidates). */
     static final int FAST_CANDIDATES = Integer.getInteger("anomalyj.knnCandidates", 8);
+    /**
+     * Subspace rank of the certified exact search (anomalyj.exactRank): high enough that nearly
+     * every patch's winner is certified (KolektorSDD, ResNet50v2: all but 0.01% at 256, 15% left
+     * at 128), capped at a quarter of the embedding so the projected product costs at most a
+     * quarter of the brute-force one.
+     */
+    static final int EXACT_RANK = Integer.getInteger("anomalyj.exactRank", 256);
+    /** Candidates re-ranked per query by the certified search (anomalyj.exactCandidates). */
+    static final int EXACT_CANDIDATES = Integer.getInteger("anomalyj.exactCandidates", 16);
+    /**
+     * Queries after which the certified search is judged: when it had to fall back for more than
+     * half of them, it costs more than brute force alone, so this bank searches by brute force from
+     * then on (same results either way).
+     */
+    static final int CERTIFY_TRIAL_QUERIES = 4096;
     private ProjectedBankSearch projected;
     private boolean projectedTried;
+    private ProjectedBankSearch certified;
+    private boolean certifiedTried;
+    private final java.util.concurrent.atomic.LongAdder bankQueries = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder bankUncertified = new java.util.concurrent.atomic.LongAdder();
 
     /** The fast search, or null where it would not pay (small banks, embeddings not much wider than the rank). */
     private synchronized ProjectedBankSearch projectedSearch() {
         if (!projectedTried) {
             projectedTried = true;
             // narrow embeddings (e.g. MobileNetV2's 128 dims) search in half their dimensions
-            int rank = Math.min(FAST_RANK, index.dim() / 2);
-            if ((long) index.size() * index.dim() >= GRAPH_SEARCH_MIN_VALUES && rank >= 16
-                    && index.size() > 2 * FAST_CANDIDATES) {
-                try {
-                    projected = new ProjectedBankSearch(index, rank, FAST_CANDIDATES, 42, 0);
-                } catch (ai.onnxruntime.OrtException | UnsatisfiedLinkError e) {
-                    projected = null;
-                }
-            }
+            projected = projectedSearch(Math.min(FAST_RANK, index.dim() / 2), FAST_CANDIDATES);
         }
         return projected;
+    }
+
+    /**
+     * The search whose winners are certified, or null where brute force is the better exact search:
+     * small banks, narrow embeddings (below 64 dims at a quarter of the embedding, e.g. MobileNetV2's
+     * 128), or a bank whose queries it mostly could not certify.
+     */
+    private synchronized ProjectedBankSearch certifiedSearch() {
+        if (!certifiedTried) {
+            certifiedTried = true;
+            int rank = Math.min(EXACT_RANK, index.dim() / 4);
+            certified = rank >= 64 ? projectedSearch(rank, EXACT_CANDIDATES) : null;
+        }
+        long asked = bankQueries.sum();
+        if (certified != null && asked >= CERTIFY_TRIAL_QUERIES && bankUncertified.sum() * 2 > asked) {
+            certified = null;
+        }
+        return certified;
+    }
+
+    /** Whether the exact search currently goes through the certified projected search (for tests). */
+    boolean certifying() {
+        return certifiedSearch() != null;
+    }
+
+    private ProjectedBankSearch projectedSearch(int rank, int candidates) {
+        if ((long) index.size() * index.dim() < GRAPH_SEARCH_MIN_VALUES || rank < 16 || index.size() <= 2 * candidates) {
+            return null;
+        }
+        try {
+            return new ProjectedBankSearch(index, rank, candidates, 42, 0);
+        } catch (ai.onnxruntime.OrtException | UnsatisfiedLinkError e) {
+            return null;
+        }
     }
 
     public int size() {

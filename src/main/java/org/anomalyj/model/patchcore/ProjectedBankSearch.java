@@ -24,6 +24,16 @@ import org.anomalyj.onnx.Sessions;
  * recomputed exactly. The winner is the exact nearest neighbour whenever that one is among the
  * candidates; otherwise a slightly farther entry (never a smaller distance than the true one, so
  * scores can only rise, never hide an anomaly).
+ *
+ * <p><b>Certified winners.</b> The basis is orthonormal, so a projected distance never exceeds the
+ * full one: {@code |V^T(q - b)| <= |q - b|}. Every entry that is not a candidate lies at least the
+ * c-th candidate's projected distance away in the subspace, hence at least that far in full. When
+ * that bound (less a margin for float rounding) is no smaller than the winner's full distance, no
+ * other entry can be nearer: the winner is the exact nearest neighbour. {@link #nearest} with
+ * {@code certify} reports the queries it cannot certify with index -1, for an exact search of just
+ * those. How many it certifies depends on the rank: on KolektorSDD (ResNet50v2, 1536 dims) 12% of
+ * patches at rank 64 with 8 candidates, 58% at 128 / 8, 85% at 128 / 16, all but 0.01% at 256 / 16.
+ * (Adding the residual norms as one more coordinate, a tighter bound in theory, certified no more.)
  */
 final class ProjectedBankSearch {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -36,6 +46,8 @@ final class ProjectedBankSearch {
     private final int rank;
     private final int candidates;
     private final int parts;
+    /** Largest squared norm of a projected bank entry (bounds the rounding error of the Gemm). */
+    private final float maxProjectedNorm;
 
     private static final class Release implements Runnable {
         private final OrtSession session;
@@ -81,6 +93,7 @@ final class ProjectedBankSearch {
                 basis, this.rank);
         float[] projT = new float[this.rank * size];
         float[] norms = new float[size];
+        float maxNorm = 0f;
         for (int m = 0; m < size; m++) {
             double s = 0;
             for (int j = 0; j < this.rank; j++) {
@@ -89,7 +102,9 @@ final class ProjectedBankSearch {
                 s += (double) v * v;
             }
             norms[m] = (float) s;
+            maxNorm = Math.max(maxNorm, norms[m]);
         }
+        this.maxProjectedNorm = maxNorm;
         float[] flatBasis = new float[dim * this.rank];
         for (int k = 0; k < dim; k++) {
             System.arraycopy(basis[k], 0, flatBasis, k * this.rank, this.rank);
@@ -108,6 +123,8 @@ final class ProjectedBankSearch {
                 .node("TopK", new String[] {"partial", "k"}, new String[] {"values", "nearest"}, "axis", 1L,
                         "largest", 0L, "sorted", 1L)
                 .output("nearest", OnnxGraph.INT64, "n", (long) this.candidates)
+                .output("values", OnnxGraph.FLOAT, "n", (long) this.candidates)
+                .output("projected", OnnxGraph.FLOAT, "n", (long) this.rank)
                 .toBytes();
         // One single-threaded session run per core on a share of the queries: the parts are
         // independent, so nothing waits on ONNX Runtime's intra-op thread synchronisation (which
@@ -218,6 +235,15 @@ final class ProjectedBankSearch {
 
     /** Nearest entry (among each query's candidates) and its exact Euclidean distance. */
     void nearest(float[] queries, int n, int[] nearest, float[] distance) throws OrtException {
+        nearest(queries, n, nearest, distance, false);
+    }
+
+    /**
+     * As {@link #nearest(float[], int, int[], float[])}; with {@code certify}, a query whose winner
+     * cannot be proven the exact nearest entry (see the class comment) gets index -1 (its distance
+     * is then meaningless) and is left to the caller.
+     */
+    void nearest(float[] queries, int n, int[] nearest, float[] distance, boolean certify) throws OrtException {
         int parts = Math.max(1, Math.min(this.parts, n / 64));
         int per = (n + parts - 1) / parts;
         OrtException[] failure = new OrtException[1];
@@ -228,7 +254,7 @@ final class ProjectedBankSearch {
                 return;
             }
             try {
-                search(queries, from, to, nearest, distance);
+                search(queries, from, to, nearest, distance, certify);
             } catch (OrtException e) {
                 failure[0] = e;
             }
@@ -239,15 +265,20 @@ final class ProjectedBankSearch {
     }
 
     /** Queries {@code from..to-1}: candidates from one single-threaded graph run, then re-ranking. */
-    private void search(float[] queries, int from, int to, int[] nearest, float[] distance) throws OrtException {
+    private void search(float[] queries, int from, int to, int[] nearest, float[] distance, boolean certify)
+            throws OrtException {
         int dim = index.dim();
         int c = candidates;
         int n = to - from;
         long[] cand;
+        float[] values;
+        float[] projectedQueries;
         try (OnnxTensor input = OnnxTensor.createTensor(Sessions.environment(),
                 FloatBuffer.wrap(queries, from * dim, n * dim).slice(), new long[] {n, dim});
                 OrtSession.Result result = session.run(Collections.singletonMap("patches", input))) {
             cand = ((OnnxTensor) result.get(0)).getLongBuffer().array();
+            values = certify ? ((OnnxTensor) result.get(1)).getFloatBuffer().array() : null;
+            projectedQueries = certify ? ((OnnxTensor) result.get(2)).getFloatBuffer().array() : null;
         }
         float[] bank = index.bank();
         {
@@ -263,10 +294,33 @@ final class ProjectedBankSearch {
                         best = e;
                     }
                 }
+                if (certify && !certified(values[(q - from) * c + c - 1], projectedQueries, (q - from) * rank,
+                        bestD)) {
+                    nearest[q] = -1;
+                    continue;
+                }
                 nearest[q] = best;
                 distance[q] = (float) index.distance(queries, qo, best);
             }
         }
+    }
+
+    /**
+     * Whether no entry outside the candidates can be nearer than the winner: the c-th candidate's
+     * projected squared distance ({@code |p_q|^2} plus the graph's {@code |p_b|^2 - 2 p_q.p_b}) is a
+     * lower bound for every other entry's full squared distance. The margins cover float rounding:
+     * of the Gemm (relative to the magnitudes it sums, generously 1e-5 of them), of the basis's
+     * orthonormality and of the winner's squared distance (1e-5 each, relative).
+     */
+    private boolean certified(float lastValue, float[] projectedQueries, int offset, float bestSquared) {
+        double pq = 0;
+        for (int j = 0; j < rank; j++) {
+            double v = projectedQueries[offset + j];
+            pq += v * v;
+        }
+        double bound = pq + lastValue;
+        double rounding = 1e-5 * (pq + maxProjectedNorm + 2 * Math.sqrt(pq * maxProjectedNorm));
+        return (bound - rounding) * (1 - 1e-5) >= bestSquared * (1 + 1e-5);
     }
 
     /** Squared distance with four independent partial sums (so the loop is not one latency-bound chain). */

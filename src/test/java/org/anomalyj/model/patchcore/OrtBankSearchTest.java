@@ -32,9 +32,9 @@ public class OrtBankSearchTest {
         MemoryBank memory = new MemoryBank(bank, size, dim, 3, null);
         int[] graphIdx = new int[n];
         float[] graphDist = new float[n];
-        // this test is about the exact graph (the default fast search is tested in ProjectedBankSearchTest)
+        // this test is about the brute-force graph (the projected searches are tested in ProjectedBankSearchTest)
         String before = System.getProperty(KnnSearch.PROPERTY);
-        System.setProperty(KnnSearch.PROPERTY, "exact");
+        System.setProperty(KnnSearch.PROPERTY, "brute");
         try {
             memory.nearest(queries, n, graphIdx, graphDist);
         } finally {

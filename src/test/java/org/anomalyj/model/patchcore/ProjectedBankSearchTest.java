@@ -137,4 +137,104 @@ public class ProjectedBankSearchTest {
             }
         }
     }
+
+    /** Runs the search of {@code bank} in the given mode. */
+    private static void search(String mode, MemoryBank bank, float[] queries, int n, int[] index, float[] distance) {
+        String before = System.getProperty(KnnSearch.PROPERTY);
+        try {
+            System.setProperty(KnnSearch.PROPERTY, mode);
+            bank.nearest(queries, n, index, distance);
+        } finally {
+            if (before == null) {
+                System.clearProperty(KnnSearch.PROPERTY);
+            } else {
+                System.setProperty(KnnSearch.PROPERTY, before);
+            }
+        }
+    }
+
+    /**
+     * The certified search (the default "exact") returns brute force's winners, whether the
+     * projection certifies nearly every query (data near a low-rank subspace) or almost none
+     * (isotropic data, where the subspace says little and the fallback does the work).
+     */
+    @Test
+    public void certifiedSearchEqualsBruteForceWithAndWithoutALowRankStructure() throws Exception {
+        for (double noise : new double[] {0.05, 30.0}) {
+            Random r = new Random(13);
+            int dim = 512;
+            int size = 700;
+            int n = 300;
+            float[][] dirs = directions(r, 10, dim);
+            float[] entries = lowRank(r, dirs, size, dim, noise);
+            float[] queries = lowRank(r, dirs, n, dim, noise);
+            // a few queries equal to entries (distance 0) and a far outlier
+            System.arraycopy(entries, 17 * dim, queries, 0, dim);
+            for (int k = 0; k < dim; k++) {
+                queries[dim + k] = 50f;
+            }
+            MemoryBank bank = new MemoryBank(entries, size, dim, 1, new int[size]);
+            int[] bi = new int[n];
+            float[] bd = new float[n];
+            search("brute", bank, queries, n, bi, bd);
+            ProjectedBankSearch projected = new ProjectedBankSearch(bank.index(), 32, 8, 42, 1);
+            int[] pi = new int[n];
+            float[] pd = new float[n];
+            projected.nearest(queries, n, pi, pd, true);
+            int uncertified = 0;
+            for (int q = 0; q < n; q++) {
+                if (pi[q] < 0) {
+                    uncertified++;
+                } else {
+                    assertEquals("certified query " + q, bi[q], pi[q]);
+                }
+            }
+            if (noise < 1) {
+                assertTrue("low-rank data: " + uncertified + " of " + n + " uncertified", uncertified < n / 10);
+            } else {
+                assertTrue("isotropic data: only " + uncertified + " of " + n + " uncertified", uncertified > n / 2);
+            }
+            int[] ei = new int[n];
+            float[] ed = new float[n];
+            search("exact", bank, queries, n, ei, ed);
+            for (int q = 0; q < n; q++) {
+                assertEquals("query " + q + " noise " + noise, bi[q], ei[q]);
+                assertEquals(bd[q], ed[q], 1e-5 * (1 + bd[q]));
+            }
+            assertEquals(17, ei[0]);
+            assertEquals(0f, ed[0], 0f);
+        }
+        assertTrue(MemoryBank.uncertifiedShare() > 0 && MemoryBank.uncertifiedShare() < 1);
+    }
+
+    /** A bank whose queries the subspace cannot certify switches to brute force after its trial. */
+    @Test
+    public void exactSearchGivesUpCertifyingWhereItRarelyCertifies() {
+        Random r = new Random(21);
+        int dim = 512;
+        int size = 600;
+        float[] entries = new float[size * dim];
+        for (int i = 0; i < entries.length; i++) {
+            entries[i] = (float) r.nextGaussian();
+        }
+        int n = 1100;
+        float[] queries = new float[n * dim];
+        for (int i = 0; i < queries.length; i++) {
+            queries[i] = (float) r.nextGaussian();
+        }
+        MemoryBank bank = new MemoryBank(entries, size, dim, 1, new int[size]);
+        assertTrue(bank.certifying());
+        int[] idx = new int[n];
+        float[] dist = new float[n];
+        int[] brute = new int[n];
+        float[] bruteDist = new float[n];
+        search("brute", bank, queries, n, brute, bruteDist);
+        for (int round = 0; round < 4; round++) {
+            search("exact", bank, queries, n, idx, dist);
+            for (int q = 0; q < n; q++) {
+                assertEquals(brute[q], idx[q]);
+            }
+        }
+        assertTrue("4,400 isotropic queries, mostly uncertified: brute force from now on", !bank.certifying());
+    }
 }
