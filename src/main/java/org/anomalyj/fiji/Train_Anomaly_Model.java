@@ -12,10 +12,12 @@ import org.anomalyj.api.TrainOptions;
  * <pre>run("Train Anomaly Model...", "data=[/path/grain] method=patchcore backbone=builtin size=256 output=[/path/model.zip]");</pre>
  * A tiled ensemble of nine 256-pixel tiles on a 512-pixel input: {@code size=512 tiling=ens tile=256 stride=128}.
  * One model for every category of a root: add {@code unified} (a checkbox key) and give the root as {@code data}.
+ * A student-teacher model: {@code method=stfpm backbone=[/path/teacher.onnx] epochs=30 batch=8 learning=0.4 patience=10
+ * checkpoint=[/path/run.ckpt]} (needs the training engine's jars, see the README).
  */
 public class Train_Anomaly_Model implements PlugIn {
     static final String TITLE = "Train Anomaly Model";
-    private static final String[] METHODS = {"patchcore", "padim"};
+    private static final String[] METHODS = {"patchcore", "padim", "stfpm"};
     private static final String[] TILINGS = {"sm", "st", "ens"};
 
     @Override
@@ -42,6 +44,13 @@ public class Train_Anomaly_Model implements PlugIn {
         gd.addNumber("Coreset", defaults.coresetRatio, 3, "PatchCore: fraction of patches kept");
         gd.addNumber("Seed", defaults.seed, 0, "");
         gd.addNumber("Threads", 0, 0, "0 = all cores");
+        gd.addMessage("STFPM (a student network trained to match the teacher = Backbone, a .onnx file):");
+        gd.addNumber("Epochs", defaults.epochs, 0, "at most (early stopping usually ends sooner)");
+        gd.addNumber("Batch", defaults.batchSize, 0, "images per SGD step");
+        gd.addNumber("Learning rate", defaults.learningRate, 3, "SGD");
+        gd.addNumber("Patience", defaults.patience, 0, "epochs without a lower validation loss before stopping; 0 = never");
+        gd.addFile("Checkpoint", "");
+        gd.addMessage("optional: written after every epoch; training the same model again resumes from it");
         gd.addFolder("Validation", "");
         gd.addMessage("optional: a category with defects in test/ for F1-optimal thresholds");
         gd.addFile("Output", Dialogs.remembered("output", ""));
@@ -62,6 +71,12 @@ public class Train_Anomaly_Model implements PlugIn {
         o.coresetRatio = gd.nextNumber();
         o.seed = (long) gd.nextNumber();
         o.threads = (int) gd.nextNumber();
+        o.epochs = (int) gd.nextNumber();
+        o.batchSize = (int) gd.nextNumber();
+        o.learningRate = gd.nextNumber();
+        o.patience = (int) gd.nextNumber();
+        String checkpoint = gd.nextString().trim();
+        o.checkpoint = checkpoint.isEmpty() ? null : checkpoint;
         Path validation = Dialogs.path(gd.nextString());
         Path output = Dialogs.path(gd.nextString());
         if (data != null) {

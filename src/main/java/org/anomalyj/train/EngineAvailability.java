@@ -44,7 +44,8 @@ public final class EngineAvailability {
         if (m != null) {
             throw new AnomalyJException("Training " + method + " needs the training engine (DJL with PyTorch), but " + m
                     + " is not on the class path; keep the lib/ folder that the build writes next to anomalyj.jar"
-                    + " (mvn package copies it to target/lib), or add those jars to the class path.");
+                    + " (mvn package copies it to target/lib), or add those jars to the class path (Fiji/ImageJ: copy"
+                    + " target/lib/*.jar into Fiji's jars/ or ImageJ's plugins/jars/).");
         }
     }
 }

@@ -30,9 +30,18 @@ public final class TrainingEngine {
                 setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(threads));
                 setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
             }
-            engine = Engine.getEngine("PyTorch");
-            // the native library is loaded lazily; creating a manager forces it, so the start-up cost is measured here
-            engine.newBaseManager().close();
+            // DJL finds its engine (ServiceLoader) and libtorch (resources) through the thread's context
+            // class loader; in ImageJ/Fiji that need not be the loader that holds the plugin's jars
+            Thread thread = Thread.currentThread();
+            ClassLoader context = thread.getContextClassLoader();
+            thread.setContextClassLoader(TrainingEngine.class.getClassLoader());
+            try {
+                engine = Engine.getEngine("PyTorch");
+                // the native library is loaded lazily; creating a manager forces it, so the start-up cost is measured here
+                engine.newBaseManager().close();
+            } finally {
+                thread.setContextClassLoader(context);
+            }
             startSeconds = (System.nanoTime() - t0) / 1e9;
         }
         return engine;

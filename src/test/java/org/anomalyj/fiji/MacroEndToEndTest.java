@@ -113,8 +113,11 @@ public class MacroEndToEndTest {
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String name = new File(entry).getName();
             // protobuf-java and tribuo-util-onnx: what Quantize needs (Fiji: jars/, see scripts/fiji/make_imagej.sh)
+            // DJL, libtorch and what DJL uses: the training engine for STFPM (Fiji: the lib/ jars in jars/)
+            boolean engine = entry.contains(File.separator + "djl" + File.separator) || name.startsWith("jna-")
+                    || name.startsWith("commons-compress") || name.startsWith("commons-io") || name.startsWith("slf4j-api");
             if (name.startsWith("gson") || name.startsWith("onnxruntime") || name.startsWith("picocli")
-                    || name.startsWith("protobuf-java") || name.startsWith("tribuo")) {
+                    || name.startsWith("protobuf-java") || name.startsWith("tribuo") || engine) {
                 files.add(new File(entry));
             }
         }

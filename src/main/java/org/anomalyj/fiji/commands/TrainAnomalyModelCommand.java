@@ -19,7 +19,7 @@ public class TrainAnomalyModelCommand implements Command {
     @Parameter(label = "Unified: data is a root of categories, one model for all", required = false)
     public boolean unified = false;
 
-    @Parameter(label = "Method", choices = {"patchcore", "padim"})
+    @Parameter(label = "Method", choices = {"patchcore", "padim", "stfpm"})
     public String method = "patchcore";
 
     @Parameter(label = "Backbone (builtin, .onnx file or name)")
@@ -44,6 +44,18 @@ public class TrainAnomalyModelCommand implements Command {
     @Parameter(label = "Seed")
     public long seed = 42;
 
+    @Parameter(label = "STFPM: epochs (at most)", min = "1", required = false)
+    public int epochs = 100;
+
+    @Parameter(label = "STFPM: batch size", min = "1", required = false)
+    public int batch = 8;
+
+    @Parameter(label = "STFPM: learning rate", required = false)
+    public double learningRate = 0.4;
+
+    @Parameter(label = "STFPM: patience (epochs; 0 = no early stopping)", min = "0", required = false)
+    public int patience = 10;
+
     @Parameter(label = "Model bundle to write (.zip)", style = "save")
     public File output;
 
@@ -63,6 +75,10 @@ public class TrainAnomalyModelCommand implements Command {
         o.tiling = Tilings.of(tiling, tile, stride);
         o.coresetRatio = coreset;
         o.seed = seed;
+        o.epochs = epochs;
+        o.batchSize = batch;
+        o.learningRate = learningRate;
+        o.patience = patience;
         IJProgress progress = new IJProgress("Train Anomaly Model");
         try {
             org.anomalyj.api.ModelBundle b = TrainAction.train(data.toPath(), output.toPath(), o, null, 0, progress);
