@@ -75,6 +75,6 @@ public class BenchCommandTest {
     public void unknownKnnSearchIsAUserError() {
         CliRunner r = CliRunner.run("bench", "--data", Paths.get("sample-data", "grain").toString(), "--knn", "approx");
         assertEquals(1, r.exit);
-        assertTrue(r.err, r.err.contains("use exact or fast"));
+        assertTrue(r.err, r.err.contains("use exact, fast or brute"));
     }
 }
