@@ -33,17 +33,7 @@ public class OrtBankSearchTest {
         int[] graphIdx = new int[n];
         float[] graphDist = new float[n];
         // this test is about the brute-force graph (the projected searches are tested in ProjectedBankSearchTest)
-        String before = System.getProperty(KnnSearch.PROPERTY);
-        System.setProperty(KnnSearch.PROPERTY, "brute");
-        try {
-            memory.nearest(queries, n, graphIdx, graphDist);
-        } finally {
-            if (before == null) {
-                System.clearProperty(KnnSearch.PROPERTY);
-            } else {
-                System.setProperty(KnnSearch.PROPERTY, before);
-            }
-        }
+        ProjectedBankSearchTest.search("brute", memory, queries, n, graphIdx, graphDist);
         int[] javaIdx = new int[n];
         float[] javaDist = new float[n];
         memory.index().nearest(queries, n, javaIdx, javaDist);

@@ -116,30 +116,19 @@ public class ProjectedBankSearchTest {
         int[] ei = new int[n];
         float[] ed = new float[n];
         bank.index().nearest(queries, n, ei, ed);
-        String before = System.getProperty(KnnSearch.PROPERTY);
-        try {
-            System.setProperty(KnnSearch.PROPERTY, "fast");
-            assertEquals(KnnSearch.FAST, KnnSearch.current());
-            int[] fi = new int[n];
-            float[] fd = new float[n];
-            bank.nearest(queries, n, fi, fd);
-            int same = 0;
-            for (int q = 0; q < n; q++) {
-                assertTrue(fd[q] >= ed[q] - 1e-4f * (1 + ed[q]));
-                same += fi[q] == ei[q] ? 1 : 0;
-            }
-            assertTrue("recall " + same + "/" + n, same >= n * 0.98);
-        } finally {
-            if (before == null) {
-                System.clearProperty(KnnSearch.PROPERTY);
-            } else {
-                System.setProperty(KnnSearch.PROPERTY, before);
-            }
+        int[] fi = new int[n];
+        float[] fd = new float[n];
+        search("fast", bank, queries, n, fi, fd);
+        int same = 0;
+        for (int q = 0; q < n; q++) {
+            assertTrue(fd[q] >= ed[q] - 1e-4f * (1 + ed[q]));
+            same += fi[q] == ei[q] ? 1 : 0;
         }
+        assertTrue("recall " + same + "/" + n, same >= n * 0.98);
     }
 
-    /** Runs the search of {@code bank} in the given mode. */
-    private static void search(String mode, MemoryBank bank, float[] queries, int n, int[] index, float[] distance) {
+    /** Runs the search of {@code bank} in the given mode (the process-wide property, restored after). */
+    static void search(String mode, MemoryBank bank, float[] queries, int n, int[] index, float[] distance) {
         String before = System.getProperty(KnnSearch.PROPERTY);
         try {
             System.setProperty(KnnSearch.PROPERTY, mode);
