@@ -3,10 +3,40 @@ package org.anomalyj.onnx;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.lang.ref.Cleaner;
 
 /** ONNX Runtime sessions: one environment per JVM and the session options every model uses. */
 public final class Sessions {
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private Sessions() {
+    }
+
+    /** Closes a native session (it holds no reference to its owner, so the owner can become unreachable). */
+    private static final class Release implements Runnable {
+        private final OrtSession session;
+
+        Release(OrtSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public void run() {
+            try {
+                session.close();
+            } catch (OrtException ignored) {
+                // nothing left to do with a session that will not close
+            }
+        }
+    }
+
+    /**
+     * Closes {@code session} once {@code owner} is no longer reachable: for objects that own a
+     * session but have no close() of their own (e.g. the memory bank's search graphs, which live
+     * as long as a model).
+     */
+    public static void closeWhenUnreachable(Object owner, OrtSession session) {
+        CLEANER.register(owner, new Release(session));
     }
 
     /** One environment per JVM, as ONNX Runtime recommends; never closed. */

@@ -3,7 +3,6 @@ package org.anomalyj.model.patchcore;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.lang.ref.Cleaner;
 import java.nio.FloatBuffer;
 import java.util.Collections;
 import org.anomalyj.onnx.OnnxGraph;
@@ -17,28 +16,8 @@ import org.anomalyj.onnx.Sessions;
  * winners' exact distances, so scores do not depend on the float rounding of the product.
  */
 final class OrtBankSearch {
-    private static final Cleaner CLEANER = Cleaner.create();
-
     private final OrtSession session;
     private final int dim;
-
-    /** Closes the native session when the search is no longer reachable. */
-    private static final class Release implements Runnable {
-        private final OrtSession session;
-
-        Release(OrtSession session) {
-            this.session = session;
-        }
-
-        @Override
-        public void run() {
-            try {
-                session.close();
-            } catch (OrtException ignored) {
-                // nothing left to do with a session that will not close
-            }
-        }
-    }
 
     OrtBankSearch(float[] bank, int size, int dim, int threads) throws OrtException {
         this.dim = dim;
@@ -63,7 +42,7 @@ final class OrtBankSearch {
                 .output("nearest", OnnxGraph.INT64, "n")
                 .toBytes();
         this.session = Sessions.create(graph, threads);
-        CLEANER.register(this, new Release(session));
+        Sessions.closeWhenUnreachable(this, session);
     }
 
     /** Index of the nearest entry for each of the {@code n} patches ({@code n x dim}, row-major). */

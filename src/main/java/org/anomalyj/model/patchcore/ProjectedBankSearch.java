@@ -3,7 +3,6 @@ package org.anomalyj.model.patchcore;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.lang.ref.Cleaner;
 import java.nio.FloatBuffer;
 import java.util.Collections;
 import java.util.Random;
@@ -36,7 +35,6 @@ import org.anomalyj.onnx.Sessions;
  * (Adding the residual norms as one more coordinate, a tighter bound in theory, certified no more.)
  */
 final class ProjectedBankSearch {
-    private static final Cleaner CLEANER = Cleaner.create();
     /** Entries used to estimate the principal subspace (more cost time, barely change it). */
     private static final int SAMPLE = 4096;
     private static final int POWER_ITERATIONS = 3;
@@ -48,23 +46,6 @@ final class ProjectedBankSearch {
     private final int parts;
     /** Largest squared norm of a projected bank entry (bounds the rounding error of the Gemm). */
     private final float maxProjectedNorm;
-
-    private static final class Release implements Runnable {
-        private final OrtSession session;
-
-        Release(OrtSession session) {
-            this.session = session;
-        }
-
-        @Override
-        public void run() {
-            try {
-                session.close();
-            } catch (OrtException ignored) {
-                // nothing left to do
-            }
-        }
-    }
 
     /**
      * @param rank       dimensions of the subspace the candidates are chosen in (capped at the bank's dims)
@@ -131,7 +112,7 @@ final class ProjectedBankSearch {
         // stalls badly when the cores are busy with other work).
         this.parts = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         this.session = Sessions.create(graph, 1);
-        CLEANER.register(this, new Release(session));
+        Sessions.closeWhenUnreachable(this, session);
     }
 
     int rank() {
