@@ -87,10 +87,7 @@ final class StfpmTraining {
         List<List<Path>> groups = new ArrayList<>();
         JsonArray names = new JsonArray();
         for (Category c : categories) {
-            if (c.trainGood().isEmpty()) {
-                throw new AnomalyJException("Category " + c.root() + " has no good training images; put its normal"
-                        + " images in " + c.root().resolve("train").resolve("good") + ".");
-            }
+            UnifiedTrainer.requireGoodImages(c);
             groups.add(c.trainGood());
             names.add(c.name());
         }

@@ -64,10 +64,7 @@ public final class UnifiedTrainer {
         int fitCount = 0;
         JsonArray names = new JsonArray();
         for (Category c : categories) {
-            if (c.trainGood().isEmpty()) {
-                throw new AnomalyJException("Category " + c.root() + " has no good training images; put its normal"
-                        + " images in " + c.root().resolve("train").resolve("good") + ".");
-            }
+            requireGoodImages(c);
             List<List<Path>> parts = Trainer.split(c.trainGood(), options.holdoutFraction, options.seed);
             fitGroups.add(parts.get(0));
             calImages.addAll(parts.get(1).isEmpty() ? parts.get(0) : parts.get(1));
@@ -123,6 +120,14 @@ public final class UnifiedTrainer {
                     training);
         } finally {
             close(fitter);
+        }
+    }
+
+    /** A category with no good training images is a user error naming the folder to fill. */
+    static void requireGoodImages(Category c) {
+        if (c.trainGood().isEmpty()) {
+            throw new AnomalyJException("Category " + c.root() + " has no good training images; put its normal"
+                    + " images in " + c.root().resolve("train").resolve("good") + ".");
         }
     }
 

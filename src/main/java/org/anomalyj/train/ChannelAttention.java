@@ -35,22 +35,13 @@ public final class ChannelAttention {
         this.channels = channels;
         this.floor = floor;
         int hidden = Math.max(1, channels / reduction);
-        w1 = manager.create(he(random, hidden * channels, channels), new Shape(channels, hidden));
+        w1 = manager.create(StudentNetwork.heNormal(random, hidden * channels, channels), new Shape(channels, hidden));
         b1 = manager.zeros(new Shape(hidden));
-        w2 = manager.create(he(random, channels * hidden, hidden), new Shape(hidden, channels));
+        w2 = manager.create(StudentNetwork.heNormal(random, channels * hidden, hidden), new Shape(hidden, channels));
         b2 = manager.zeros(new Shape(channels));
         for (NDArray p : new NDArray[] {w1, b1, w2, b2}) {
             p.setRequiresGradient(true);
         }
-    }
-
-    private static float[] he(Random random, int n, int fanIn) {
-        float[] w = new float[n];
-        double std = Math.sqrt(2.0 / fanIn);
-        for (int i = 0; i < n; i++) {
-            w[i] = (float) (random.nextGaussian() * std);
-        }
-        return w;
     }
 
     /** The mask {@code a} in (0, 1), shape {@code [N, C]}, of a student feature map {@code [N, C, H, W]}. */
