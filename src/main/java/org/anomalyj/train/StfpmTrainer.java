@@ -26,9 +26,9 @@ import org.anomalyj.model.stfpm.TeacherGraph;
 
 /**
  * Trains an STFPM student on a {@link DistillationSet}: SGD (DJL's, PyTorch kernels) on a
- * {@link DistillationObjective} (STFPM's loss, or DCAM's with its training-only attention), the batch order reshuffled every epoch, validation loss after every epoch,
- * early stopping after {@code patience} epochs without improvement, and the student of the best
- * epoch returned. After every epoch a {@link Checkpoint} is written when a file is given; a run
+ * {@link DistillationObjective} (STFPM's loss, or DCAM's with its training-only attention), the
+ * batch order reshuffled every epoch, validation loss after every epoch, early stopping after
+ * {@code patience} epochs without improvement, and the student of the best epoch returned. After every epoch a {@link Checkpoint} is written when a file is given; a run
  * started with an existing checkpoint continues from it. Cancellable between steps (the last
  * epoch's checkpoint stays).
  */
