@@ -5,7 +5,9 @@ import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import org.anomalyj.AnomalyJException;
 import org.anomalyj.Progress;
 import org.anomalyj.backbone.BackboneDescriptor;
@@ -14,24 +16,29 @@ import org.anomalyj.backbone.FeatureExtractor;
 import org.anomalyj.backbone.FeatureMap;
 import org.anomalyj.backbone.Hashes;
 import org.anomalyj.backbone.ResolvedBackbone;
+import org.anomalyj.data.Category;
 import org.anomalyj.data.ImageReader;
 import org.anomalyj.img.FloatImage;
+import org.anomalyj.model.stfpm.DcamConfig;
 import org.anomalyj.model.stfpm.StfpmAnomalyMap;
 import org.anomalyj.model.stfpm.StfpmConfig;
 import org.anomalyj.model.stfpm.StfpmModel;
 import org.anomalyj.model.stfpm.TeacherGraph;
 import org.anomalyj.model.stfpm.TeacherStudentGraph;
+import org.anomalyj.train.DistillationObjective;
 import org.anomalyj.train.DistillationSet;
 import org.anomalyj.train.EngineAvailability;
 import org.anomalyj.train.StfpmTrainer;
 
 /**
- * Trains an STFPM bundle: the frozen teacher (an ONNX backbone run by ONNX Runtime) gives target
+ * Trains an STFPM or DCAM bundle (one category, or with {@link #trainUnified} the union of several):
+ * the frozen teacher (an ONNX backbone run by ONNX Runtime) gives target
  * features once per image, the student is trained by the training engine ({@link StfpmTrainer}),
  * and the bundle's backbone is the teacher + student graph ({@link TeacherStudentGraph}), so the
  * model is used like any other (ONNX Runtime only). Images are split as for the other methods
  * (seeded hold-out for calibration), and the fit part once more into training and the validation
- * images whose loss drives early stopping.
+ * images whose loss drives early stopping. DCAM differs only in what the student minimises
+ * ({@link DistillationObjective#dcam}); its bundle is an STFPM bundle with method "dcam".
  */
 final class StfpmTraining {
     private final TrainOptions options;
@@ -50,25 +57,75 @@ final class StfpmTraining {
         return c.validate();
     }
 
+    DcamConfig dcamConfig() {
+        DcamConfig c = new DcamConfig();
+        c.klWeight = (float) options.klWeight;
+        c.cosineWeight = (float) options.cosineWeight;
+        c.temperature = (float) options.klTemperature;
+        c.attentionFloor = (float) options.attentionFloor;
+        return c.validate();
+    }
+
+    private boolean dcam() {
+        return StfpmModel.METHOD_DCAM.equals(options.method);
+    }
+
+    private String name() {
+        return options.method.toUpperCase(Locale.ROOT);
+    }
+
     ModelBundle train(List<Path> goodImages, String dataName, Progress progress) {
+        return train(Collections.singletonList(goodImages), null, dataName, progress);
+    }
+
+    /**
+     * One student on the good images of every category (unified, multi-class). Each category is
+     * split on its own into training, validation and calibration images (same seeds and fractions as
+     * one category), so every category takes part in early stopping and in the thresholds.
+     */
+    ModelBundle trainUnified(List<Category> categories, String dataName, Progress progress) {
+        List<List<Path>> groups = new ArrayList<>();
+        JsonArray names = new JsonArray();
+        for (Category c : categories) {
+            UnifiedTrainer.requireGoodImages(c);
+            groups.add(c.trainGood());
+            names.add(c.name());
+        }
+        return train(groups, names, dataName, progress);
+    }
+
+    /** @param categories the categories' names when unified, else null */
+    private ModelBundle train(List<List<Path>> groups, JsonArray categories, String dataName, Progress progress) {
         if (options.tiling.tiled()) {
-            throw new AnomalyJException("STFPM is trained on whole images only for now; drop --tiling (or use --tiling sm).");
+            throw new AnomalyJException(name() + " is trained on whole images only for now; drop --tiling (or use --tiling sm).");
         }
         StfpmConfig config = config();
-        EngineAvailability.require("STFPM");
+        DistillationObjective objective = dcam() ? DistillationObjective.dcam(dcamConfig()) : DistillationObjective.stfpm();
+        EngineAvailability.require(name());
         ResolvedBackbone resolved = Backbones.resolve(options.backbone);
         if (resolved.isBuiltin()) {
-            throw new AnomalyJException("STFPM needs a pretrained ONNX teacher; pass --backbone FILE.onnx (e.g. the"
+            throw new AnomalyJException(name() + " needs a pretrained ONNX teacher; pass --backbone FILE.onnx (e.g. the"
                     + " MobileNetV2 or SqueezeNet backbone) instead of builtin.");
         }
         TrainingClock clock = new TrainingClock();
-        List<Path> used = Trainer.subset(goodImages, options.maxTrainImages, options.seed);
-        List<List<Path>> parts = Trainer.split(used, options.holdoutFraction, options.seed);
-        List<Path> fit = parts.get(0);
-        List<Path> calibrationImages = parts.get(1);
-        List<List<Path>> fitParts = Trainer.split(fit, config.validationFraction, options.seed + 1);
-        List<Path> trainImages = fitParts.get(0);
-        List<Path> validationImages = fitParts.get(1);
+        List<Path> trainImages = new ArrayList<>();
+        List<Path> validationImages = new ArrayList<>();
+        List<Path> calibrationImages = new ArrayList<>();
+        List<Path> heldOut = new ArrayList<>();
+        int available = 0;
+        int usedCount = 0;
+        for (List<Path> goodImages : groups) {
+            List<Path> used = Trainer.subset(goodImages, options.maxTrainImages, options.seed);
+            List<List<Path>> parts = Trainer.split(used, options.holdoutFraction, options.seed);
+            List<List<Path>> fitParts = Trainer.split(parts.get(0), config.validationFraction, options.seed + 1);
+            trainImages.addAll(fitParts.get(0));
+            validationImages.addAll(fitParts.get(1));
+            calibrationImages.addAll(parts.get(1));
+            // as for the other methods: held-out images, or (with too few images to hold any out) what there is
+            heldOut.addAll(!parts.get(1).isEmpty() ? parts.get(1) : !fitParts.get(1).isEmpty() ? fitParts.get(1) : fitParts.get(0));
+            available += goodImages.size();
+            usedCount += used.size();
+        }
         BackboneDescriptor teacherDescriptor = resolved.descriptor();
         List<String> layers = teacherDescriptor.layersOrDefault(options.layers);
         byte[] teacherOnnx = resolved.onnxBytes();
@@ -88,8 +145,15 @@ final class StfpmTraining {
         layers.forEach(l::add);
         identity.add("layers", l);
         identity.addProperty("size", options.size);
+        if (dcam()) {
+            identity.addProperty("method", options.method);
+            identity.add("dcam", dcamConfig().toJson());
+        }
+        if (categories != null) {
+            identity.add("categories", categories); // a unified checkpoint is not resumed for one category
+        }
         Path checkpoint = options.checkpoint == null ? null : Paths.get(options.checkpoint);
-        StfpmTrainer.Result result = new StfpmTrainer(graph, config, options.threads, checkpoint, identity)
+        StfpmTrainer.Result result = new StfpmTrainer(graph, config, options.threads, checkpoint, identity, objective)
                 .train(trainSet, validationSet, progress);
         long trainDone = System.nanoTime();
 
@@ -99,31 +163,36 @@ final class StfpmTraining {
         JsonObject modelTraining = new JsonObject();
         modelTraining.add("config", config.toJson());
         modelTraining.add("history", result.history);
-        StfpmModel model = new StfpmModel(layers, StfpmAnomalyMap.SUM, modelTraining);
+        StfpmModel model = new StfpmModel(options.method, layers, StfpmAnomalyMap.SUM, modelTraining);
         Calibration calibration;
         try (FeatureExtractor extractor = BackboneSource.open(descriptor, combined, paired, options.threads,
                 "the trained teacher + student graph")) {
             ImageScorer scorer = new InferencePipeline(extractor, model, options.size, options.blurSigma);
-            // as for the other methods: held-out images, or (with too few images to hold any out) what there is
-            List<Path> heldOut = !calibrationImages.isEmpty() ? calibrationImages
-                    : !validationImages.isEmpty() ? validationImages : trainImages;
             calibration = Trainer.calibrate(scorer, heldOut, progress);
         }
         long done = System.nanoTime();
         JsonObject training = new JsonObject();
         training.addProperty("data", dataName);
+        if (categories != null) {
+            training.addProperty("unified", true);
+            training.add("categories", categories);
+        }
         training.addProperty("images_fit", trainImages.size());
         training.addProperty("images_validation", validationImages.size());
         training.addProperty("images_calibration", calibrationImages.size());
-        if (used.size() < goodImages.size()) {
-            training.addProperty("images_available", goodImages.size());
+        if (usedCount < available) {
+            training.addProperty("images_available", available);
         }
         clock.record(training, (trainStart - featuresStart) / 1e9, (trainDone - trainStart) / 1e9, (done - trainDone) / 1e9);
         training.addProperty("seed", options.seed);
         training.addProperty("backbone_source", resolved.displayName());
         training.addProperty("teacher_sha256", Hashes.sha256(teacherOnnx));
         training.addProperty("anomalyj_version", Version.get());
-        training.add("options", config.toJson());
+        JsonObject settings = config.toJson();
+        if (dcam()) {
+            settings.add("dcam", dcamConfig().toJson());
+        }
+        training.add("options", settings);
         return new ModelBundle(model, descriptor, combined, paired, options.size, options.blurSigma, calibration, training);
     }
 

@@ -69,11 +69,19 @@ public final class TrainOptions {
     public int patience = 10;
     /** STFPM: checkpoint file written after every epoch and resumed from when it exists; null = none. */
     public String checkpoint = null;
+    /** DCAM: weight of the attention-weighted spatial KL divergence (docs/training.md). */
+    public double klWeight = 1;
+    /** DCAM: weight of the channel-wise cosine distance. */
+    public double cosineWeight = 1;
+    /** DCAM: temperature of the per-channel softmax over positions. */
+    public double klTemperature = 1;
+    /** DCAM: floor added to the channel attention before its weights are normalised (0.5: at most 3x between channels). */
+    public double attentionFloor = 0.5;
 
     public TrainOptions validate() {
         method = method.toLowerCase(Locale.ROOT);
-        if (!method.equals("patchcore") && !method.equals("padim") && !method.equals("stfpm")) {
-            throw new AnomalyJException("Unknown method '" + method + "'; use patchcore, padim or stfpm.");
+        if (!method.equals("patchcore") && !method.equals("padim") && !method.equals("stfpm") && !method.equals("dcam")) {
+            throw new AnomalyJException("Unknown method '" + method + "'; use patchcore, padim, stfpm or dcam.");
         }
         if (size == 0) {
             if (!tiling.tiled()) {

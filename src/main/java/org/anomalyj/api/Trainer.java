@@ -84,7 +84,7 @@ public final class Trainer {
         if (goodImages.isEmpty()) {
             throw new AnomalyJException("No good training images in " + dataName + "; put normal images in train/good.");
         }
-        if (StfpmModel.METHOD.equals(options.method)) {
+        if (StfpmModel.isDistillation(options.method)) {
             // a trained network, not fitted statistics: its own path (needs the training engine)
             return new StfpmTraining(options).train(goodImages, dataName, progress);
         }

@@ -19,11 +19,13 @@ import org.anomalyj.model.patchcore.CategoryCoresetFitter;
 import org.anomalyj.model.patchcore.PatchCoreConfig;
 import org.anomalyj.model.patchcore.PatchCoreModel;
 import org.anomalyj.model.patchcore.UnionCoresetFitter;
+import org.anomalyj.model.stfpm.StfpmModel;
 
 /**
  * Fits ONE model on the good images of several categories (unified, multi-class training): a
  * PatchCore memory bank over all of them (coreset over the union, or per category with
- * {@link TrainOptions#CORESET_PER_CATEGORY}), or one set of PaDiM per-position Gaussians. The model
+ * {@link TrainOptions#CORESET_PER_CATEGORY}), one set of PaDiM per-position Gaussians, or one STFPM /
+ * DCAM student trained on the union of their good images. The model
  * needs no category label to score an image. Every category is split on its own into fit and
  * calibration images (same seed and fraction as {@link Trainer}), so each one takes part in the
  * thresholds. Images of any size and of grey or RGB pixels may be mixed: every image is resized to
@@ -52,16 +54,17 @@ public final class UnifiedTrainer {
             throw new AnomalyJException("No categories in " + dataName + "; give a root whose sub-folders are"
                     + " MVTec-layout categories with <category>/train/good.");
         }
+        if (StfpmModel.isDistillation(options.method)) {
+            // a network trained on the union of the categories, not fitted statistics: its own path
+            return new StfpmTraining(options).trainUnified(categories, dataName, progress);
+        }
         TrainingClock clock = new TrainingClock();
         List<List<Path>> fitGroups = new ArrayList<>();
         List<Path> calImages = new ArrayList<>();
         int fitCount = 0;
         JsonArray names = new JsonArray();
         for (Category c : categories) {
-            if (c.trainGood().isEmpty()) {
-                throw new AnomalyJException("Category " + c.root() + " has no good training images; put its normal"
-                        + " images in " + c.root().resolve("train").resolve("good") + ".");
-            }
+            requireGoodImages(c);
             List<List<Path>> parts = Trainer.split(c.trainGood(), options.holdoutFraction, options.seed);
             fitGroups.add(parts.get(0));
             calImages.addAll(parts.get(1).isEmpty() ? parts.get(0) : parts.get(1));
@@ -117,6 +120,14 @@ public final class UnifiedTrainer {
                     training);
         } finally {
             close(fitter);
+        }
+    }
+
+    /** A category with no good training images is a user error naming the folder to fill. */
+    static void requireGoodImages(Category c) {
+        if (c.trainGood().isEmpty()) {
+            throw new AnomalyJException("Category " + c.root() + " has no good training images; put its normal"
+                    + " images in " + c.root().resolve("train").resolve("good") + ".");
         }
     }
 

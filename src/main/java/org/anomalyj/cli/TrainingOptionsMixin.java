@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 
 /** Options shared by {@code train} and {@code evaluate} (when it trains). */
 final class TrainingOptionsMixin {
-    @Option(names = "--method", defaultValue = "patchcore", description = "patchcore, padim, or stfpm (student-teacher distillation, trained; needs --backbone FILE.onnx and the lib/ jars) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", defaultValue = "patchcore", description = "patchcore, padim, stfpm (student-teacher distillation, trained; needs --backbone FILE.onnx and the lib/ jars),"
+            + " or dcam (STFPM's student trained with channel attention, spatial KL and cosine losses; same inference) (default: ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--backbone", defaultValue = "builtin",
@@ -95,22 +96,39 @@ final class TrainingOptionsMixin {
     String unifiedCoreset;
 
     @Option(names = "--epochs", defaultValue = "100",
-            description = "STFPM: most training epochs; early stopping usually ends sooner (default: ${DEFAULT-VALUE}).")
+            description = "STFPM/DCAM: most training epochs; early stopping usually ends sooner (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch", defaultValue = "8", description = "STFPM: images per SGD step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "8", description = "STFPM/DCAM: images per SGD step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "0.4", description = "STFPM: SGD learning rate (default: ${DEFAULT-VALUE}, as OTX/anomalib).")
+    @Option(names = "--lr", defaultValue = "0.4", description = "STFPM/DCAM: SGD learning rate (default: ${DEFAULT-VALUE}, as OTX/anomalib).")
     double lr;
 
     @Option(names = "--patience", defaultValue = "10",
-            description = "STFPM: stop after this many epochs without a lower validation loss; 0 = never (default: ${DEFAULT-VALUE}).")
+            description = "STFPM/DCAM: stop after this many epochs without a lower validation loss; 0 = never (default: ${DEFAULT-VALUE}).")
     int patience;
 
     @Option(names = "--checkpoint",
-            description = "STFPM: file written after every epoch; when it exists, training resumes from it (default: none).")
+            description = "STFPM/DCAM: file written after every epoch; when it exists, training resumes from it (default: none).")
     String checkpoint;
+
+    @Option(names = "--kl-weight", defaultValue = "1",
+            description = "DCAM: weight of the attention-weighted spatial KL divergence (default: ${DEFAULT-VALUE}).")
+    double klWeight;
+
+    @Option(names = "--cos-weight", defaultValue = "1",
+            description = "DCAM: weight of the channel-wise cosine distance (STFPM's loss) (default: ${DEFAULT-VALUE}).")
+    double cosWeight;
+
+    @Option(names = "--kl-temperature", defaultValue = "1",
+            description = "DCAM: temperature of the per-channel softmax over positions (default: ${DEFAULT-VALUE}).")
+    double klTemperature;
+
+    @Option(names = "--attention-floor", defaultValue = "0.5",
+            description = "DCAM: added to the channel attention before its weights are normalised to mean 1; 0.5 lets one"
+                    + " channel weigh at most 3x another (default: ${DEFAULT-VALUE}).")
+    double attentionFloor;
 
     @Option(names = "--unified-coreset-ratio", defaultValue = "0",
             description = "Unified PatchCore: coreset ratio of the unified model (per category with per-category), 0 = --coreset;"
@@ -147,6 +165,10 @@ final class TrainingOptionsMixin {
         o.learningRate = lr;
         o.patience = patience;
         o.checkpoint = checkpoint;
+        o.klWeight = klWeight;
+        o.cosineWeight = cosWeight;
+        o.klTemperature = klTemperature;
+        o.attentionFloor = attentionFloor;
         return o.validate();
     }
 

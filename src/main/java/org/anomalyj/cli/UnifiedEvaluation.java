@@ -46,6 +46,7 @@ final class UnifiedEvaluation {
         Evaluator evaluator = new Evaluator(options.threads);
         options.unified = true;
         System.err.printf("training one %s model on %d categories of %s%n", options.method, categories.size(), data);
+        String checkpoint = options.checkpoint;
         ModelBundle bundle = new UnifiedTrainer(options).train(categories, data.toString(), progress);
         double unifiedFit = bundle.training().get("seconds").getAsDouble();
         double unifiedCpu = bundle.training().get("cpu_seconds").getAsDouble();
@@ -59,12 +60,15 @@ final class UnifiedEvaluation {
         double separateCpu = 0;
         for (Category c : categories) {
             System.err.printf("training %s on %d good images of '%s'%n", options.method, c.trainGood().size(), c.name());
+            // STFPM/DCAM: each separate student resumes from its own checkpoint, next to the unified one's
+            options.checkpoint = checkpoint == null ? null : checkpoint + "." + c.name();
             ModelBundle own = new Trainer(options).train(c.trainGood(), c.root().toString(), progress);
             separateFit += own.training().get("seconds").getAsDouble();
             separateCpu += own.training().get("cpu_seconds").getAsDouble();
             separateBytes += bundleBytes(own, c.name() + "_" + options.method + ".zip");
             separate.add(evaluate(evaluator, own, c, SEPARATE));
         }
+        options.checkpoint = checkpoint;
         List<EvaluationResult> all = new ArrayList<>(unified);
         all.addAll(separate);
         JsonObject out = new JsonObject();

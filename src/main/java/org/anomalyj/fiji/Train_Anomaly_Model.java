@@ -17,7 +17,7 @@ import org.anomalyj.api.TrainOptions;
  */
 public class Train_Anomaly_Model implements PlugIn {
     static final String TITLE = "Train Anomaly Model";
-    private static final String[] METHODS = {"patchcore", "padim", "stfpm"};
+    private static final String[] METHODS = {"patchcore", "padim", "stfpm", "dcam"};
     private static final String[] TILINGS = {"sm", "st", "ens"};
 
     @Override
@@ -44,7 +44,7 @@ public class Train_Anomaly_Model implements PlugIn {
         gd.addNumber("Coreset", defaults.coresetRatio, 3, "PatchCore: fraction of patches kept");
         gd.addNumber("Seed", defaults.seed, 0, "");
         gd.addNumber("Threads", 0, 0, "0 = all cores");
-        gd.addMessage("STFPM (a student network trained to match the teacher = Backbone, a .onnx file):");
+        gd.addMessage("STFPM, DCAM (a student network trained to match the teacher = Backbone, a .onnx file):");
         gd.addNumber("Epochs", defaults.epochs, 0, "at most (early stopping usually ends sooner)");
         gd.addNumber("Batch", defaults.batchSize, 0, "images per SGD step");
         gd.addNumber("Learning rate", defaults.learningRate, 3, "SGD");

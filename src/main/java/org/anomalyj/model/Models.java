@@ -11,7 +11,7 @@ import org.anomalyj.model.patchcore.PatchCoreFitter;
 import org.anomalyj.model.patchcore.PatchCoreModel;
 import org.anomalyj.model.stfpm.StfpmModel;
 
-/** Creates fitters and reads fitted models by method name ("patchcore", "padim"; "stfpm" is only read: it is trained, not fitted). */
+/** Creates fitters and reads fitted models by method name ("patchcore", "padim"; "stfpm" and "dcam" are only read: they are trained, not fitted). */
 public final class Models {
     private Models() {
     }
@@ -27,8 +27,9 @@ public final class Models {
             case PadimModel.METHOD:
                 return new PadimFitter(PadimConfig.fromJson(config));
             case StfpmModel.METHOD:
-                throw new AnomalyJException("STFPM is a trained network, not a fitted model: train it on one category"
-                        + " with 'train --method stfpm' (unified and tiled STFPM training are not supported yet).");
+            case StfpmModel.METHOD_DCAM:
+                throw new AnomalyJException("STFPM and DCAM are trained networks, not fitted models: train them with"
+                        + " 'train --method " + normalise(method) + "' (tiled training is not supported yet).");
             default:
                 throw unknown(method);
         }
@@ -50,7 +51,8 @@ public final class Models {
             case PadimModel.METHOD:
                 return PadimModel.read(parameters, store);
             case StfpmModel.METHOD:
-                return StfpmModel.read(parameters, store);
+            case StfpmModel.METHOD_DCAM:
+                return StfpmModel.read(normalise(method), parameters, store);
             default:
                 throw unknown(method);
         }
@@ -62,6 +64,6 @@ public final class Models {
 
     private static AnomalyJException unknown(String method) {
         return new AnomalyJException("Unknown anomaly detection method '" + method
-                + "'; use 'patchcore', 'padim' or 'stfpm'.");
+                + "'; use 'patchcore', 'padim', 'stfpm' or 'dcam'.");
     }
 }

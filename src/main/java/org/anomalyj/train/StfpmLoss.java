@@ -24,13 +24,22 @@ public final class StfpmLoss {
     public static NDArray loss(NDList teacher, NDList student) {
         NDArray total = null;
         for (int l = 0; l < teacher.size(); l++) {
-            NDArray t = normalise(teacher.get(l));
-            NDArray s = normalise(student.get(l));
-            long h = t.getShape().get(2);
-            long w = t.getShape().get(3);
-            NDArray layer = t.sub(s).square().sum().mul(0.5f / (h * w));
+            NDArray layer = layer(teacher.get(l), student.get(l));
             total = total == null ? layer : total.add(layer);
         }
         return total;
+    }
+
+    /**
+     * One layer's term, {@code 0.5 / (h w) * sum((t/|t| - s/|s|)^2)} over batch, channels and
+     * positions: for unit vectors {@code 0.5 |a - b|^2 = 1 - cos(a, b)}, so this is also the
+     * channel-wise cosine distance averaged over positions and summed over the batch.
+     */
+    public static NDArray layer(NDArray teacher, NDArray student) {
+        NDArray t = normalise(teacher);
+        NDArray s = normalise(student);
+        long h = t.getShape().get(2);
+        long w = t.getShape().get(3);
+        return t.sub(s).square().sum().mul(0.5f / (h * w));
     }
 }

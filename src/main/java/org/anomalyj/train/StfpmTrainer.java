@@ -13,6 +13,7 @@ import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,10 +25,10 @@ import org.anomalyj.model.stfpm.StudentWeights;
 import org.anomalyj.model.stfpm.TeacherGraph;
 
 /**
- * Trains an STFPM student on a {@link DistillationSet}: SGD (DJL's, PyTorch kernels) on
- * {@link StfpmLoss}, the batch order reshuffled every epoch, validation loss after every epoch,
- * early stopping after {@code patience} epochs without improvement, and the student of the best
- * epoch returned. After every epoch a {@link Checkpoint} is written when a file is given; a run
+ * Trains an STFPM student on a {@link DistillationSet}: SGD (DJL's, PyTorch kernels) on a
+ * {@link DistillationObjective} (STFPM's loss, or DCAM's with its training-only attention), the
+ * batch order reshuffled every epoch, validation loss after every epoch, early stopping after
+ * {@code patience} epochs without improvement, and the student of the best epoch returned. After every epoch a {@link Checkpoint} is written when a file is given; a run
  * started with an existing checkpoint continues from it. Cancellable between steps (the last
  * epoch's checkpoint stays).
  */
@@ -49,6 +50,7 @@ public final class StfpmTrainer {
     private final int threads;
     private final Path checkpoint;
     private final JsonObject identity;
+    private final DistillationObjective objective;
 
     /**
      * @param threads    PyTorch threads, 0 = all cores
@@ -57,6 +59,13 @@ public final class StfpmTrainer {
      *                   checkpoint made for anything else is refused
      */
     public StfpmTrainer(TeacherGraph graph, StfpmConfig config, int threads, Path checkpoint, JsonObject identity) {
+        this(graph, config, threads, checkpoint, identity, DistillationObjective.stfpm());
+    }
+
+    /** As above, minimising {@code objective} (e.g. {@link DistillationObjective#dcam}); the student is the same. */
+    public StfpmTrainer(TeacherGraph graph, StfpmConfig config, int threads, Path checkpoint, JsonObject identity,
+            DistillationObjective objective) {
+        this.objective = objective;
         this.graph = graph;
         this.config = config.validate();
         this.threads = threads;
@@ -66,14 +75,20 @@ public final class StfpmTrainer {
 
     public Result train(DistillationSet train, DistillationSet validation, Progress progress) {
         if (train.size() == 0) {
-            throw new AnomalyJException("STFPM needs at least one training image; add good images to train/good.");
+            throw new AnomalyJException(objective.name() + " needs at least one training image; add good images to train/good.");
         }
-        EngineAvailability.require("STFPM");
+        EngineAvailability.require(objective.name());
         Engine engine = TrainingEngine.start(threads);
         long t0 = System.nanoTime();
         try (NDManager manager = engine.newBaseManager()) {
             StudentNetwork net = new StudentNetwork(graph, manager, config.seed);
-            Map<String, NDArray> parameters = net.parameters();
+            int[][] shapes = new int[train.layers()][];
+            for (int l = 0; l < shapes.length; l++) {
+                shapes[l] = train.layerShape(l);
+            }
+            objective.initialise(manager, shapes, config.seed);
+            Map<String, NDArray> parameters = new LinkedHashMap<>(net.parameters());
+            parameters.putAll(objective.parameters()); // optimised with the student, checkpointed, never exported
             Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(config.learningRate))
                     .optMomentum(config.momentum).optWeightDecays(config.weightDecay).build();
             JsonArray trainLosses = new JsonArray();
@@ -84,7 +99,7 @@ public final class StfpmTrainer {
             int stale = 0;
             boolean finished = false;
             Map<String, float[]> bestState = null;
-            Checkpoint resumed = Checkpoint.load(checkpoint, net.state().keySet());
+            Checkpoint resumed = Checkpoint.load(checkpoint, state(net).keySet());
             if (resumed != null) {
                 if (!identity.equals(resumed.state.getAsJsonObject("identity"))) {
                     throw new AnomalyJException("The checkpoint " + checkpoint + " was made for "
@@ -92,6 +107,7 @@ public final class StfpmTrainer {
                             + "; delete it, or train with the teacher, layers and size it was made with.");
                 }
                 net.load(resumed.current, checkpoint.toString());
+                objective.load(resumed.current, checkpoint.toString());
                 bestState = resumed.best.isEmpty() ? null : resumed.best;
                 epoch = resumed.state.get("epochs_done").getAsInt();
                 bestEpoch = resumed.state.get("best_epoch").getAsInt();
@@ -115,29 +131,29 @@ public final class StfpmTrainer {
                 Collections.shuffle(order, new Random(config.seed * 1_000_003L + epoch));
                 double sum = 0;
                 int batches = (train.size() + config.batchSize - 1) / config.batchSize;
-                String label = "STFPM epoch " + (epoch + 1) + "/" + config.maxEpochs;
+                String label = objective.name() + " epoch " + (epoch + 1) + "/" + config.maxEpochs;
                 for (int b = 0; b < batches; b++) {
                     progress.checkCancelled();
                     List<Integer> idx = order.subList(b * config.batchSize, Math.min(train.size(), (b + 1) * config.batchSize));
                     long s0 = System.nanoTime();
-                    sum += step(engine, manager, net, parameters, sgd, train, idx);
+                    sum += step(engine, manager, net, objective, parameters, sgd, train, idx);
                     stepNanos += System.nanoTime() - s0;
                     steps++;
                     progress.update(label, b + 1, batches);
                 }
                 double trainLoss = sum / train.size();
                 if (!Double.isFinite(trainLoss)) {
-                    throw new AnomalyJException(String.format(Locale.ROOT, "STFPM training diverged (loss %s in epoch %d);"
-                            + " train again with a smaller --lr (now %s).", trainLoss, epoch + 1, config.learningRate));
+                    throw new AnomalyJException(String.format(Locale.ROOT, "%s training diverged (loss %s in epoch %d);"
+                            + " train again with a smaller --lr (now %s).", objective.name(), trainLoss, epoch + 1, config.learningRate));
                 }
-                double validationLoss = validation.size() > 0 ? evaluate(manager, net, validation) : trainLoss;
+                double validationLoss = validation.size() > 0 ? evaluate(manager, net, objective, validation) : trainLoss;
                 trainLosses.add(trainLoss);
                 validationLosses.add(validationLoss);
                 epoch++;
                 if (validationLoss < best) {
                     best = validationLoss;
                     bestEpoch = epoch;
-                    bestState = net.state();
+                    bestState = state(net);
                     stale = 0;
                 } else {
                     stale++;
@@ -146,8 +162,8 @@ public final class StfpmTrainer {
                     finished = true;
                     stop = "early stopping";
                 }
-                progress.update(String.format(Locale.ROOT, "STFPM epoch %d done: train loss %.5f, validation loss %.5f%s",
-                        epoch, trainLoss, validationLoss, bestEpoch == epoch ? " (best)" : ""), epoch, config.maxEpochs);
+                progress.update(String.format(Locale.ROOT, "%s epoch %d done: train loss %.5f, validation loss %.5f%s",
+                        objective.name(), epoch, trainLoss, validationLoss, bestEpoch == epoch ? " (best)" : ""), epoch, config.maxEpochs);
                 if (checkpoint != null) {
                     JsonObject state = new JsonObject();
                     state.add("identity", identity);
@@ -159,7 +175,8 @@ public final class StfpmTrainer {
                     state.add("train_loss", trainLosses);
                     state.add("validation_loss", validationLosses);
                     state.add("config", config.toJson());
-                    new Checkpoint(state, net.state(), bestState == null ? net.state() : bestState).save(checkpoint);
+                    Map<String, float[]> current = state(net);
+                    new Checkpoint(state, current, bestState == null ? current : bestState).save(checkpoint);
                 }
             }
             if (bestState != null) {
@@ -181,21 +198,33 @@ public final class StfpmTrainer {
             history.addProperty("images_train", train.size());
             history.addProperty("images_validation", validation.size());
             history.addProperty("student_parameters", net.parameterCount());
+            history.addProperty("objective", objective.name());
+            history.add("objective_settings", objective.toJson());
+            history.addProperty("training_only_parameters", parameters.values().stream().mapToLong(NDArray::size).sum()
+                    - net.parameterCount());
             history.add("train_loss", trainLosses);
             history.add("validation_loss", validationLosses);
             return new Result(net.exportWeights(), history);
         }
     }
 
+    /** The student's state and the objective's parameters, as one checkpointable map. */
+    private Map<String, float[]> state(StudentNetwork net) {
+        Map<String, float[]> s = net.state();
+        s.putAll(objective.state());
+        return s;
+    }
+
     /** One SGD step on a batch; returns the batch's summed loss. Every intermediate array is freed with the step's manager. */
-    private static double step(Engine engine, NDManager manager, StudentNetwork net, Map<String, NDArray> parameters,
+    private static double step(Engine engine, NDManager manager, StudentNetwork net, DistillationObjective objective,
+            Map<String, NDArray> parameters,
             Optimizer sgd, DistillationSet set, List<Integer> idx) {
         try (NDManager step = manager.newSubManager()) {
             NDArray x = batchInput(step, set, idx);
             NDList teacher = batchTargets(step, set, idx);
             float loss;
             try (GradientCollector collector = engine.newGradientCollector()) {
-                NDArray l = StfpmLoss.loss(teacher, net.forward(x, true));
+                NDArray l = objective.loss(teacher, net.forward(x, true));
                 collector.backward(l);
                 loss = l.getFloat();
             }
@@ -210,7 +239,7 @@ public final class StfpmTrainer {
     }
 
     /** Mean loss per image with the running batch statistics (inference mode), no gradients. */
-    static double evaluate(NDManager manager, StudentNetwork net, DistillationSet set) {
+    static double evaluate(NDManager manager, StudentNetwork net, DistillationObjective objective, DistillationSet set) {
         double sum = 0;
         int batch = 8;
         for (int b = 0; b < set.size(); b += batch) {
@@ -219,7 +248,7 @@ public final class StfpmTrainer {
                 idx.add(i);
             }
             try (NDManager step = manager.newSubManager()) {
-                sum += StfpmLoss.loss(batchTargets(step, set, idx), net.forward(batchInput(step, set, idx), false)).getFloat();
+                sum += objective.loss(batchTargets(step, set, idx), net.forward(batchInput(step, set, idx), false)).getFloat();
             }
         }
         return sum / set.size();

@@ -66,12 +66,7 @@ public final class StudentNetwork {
             long[] s = graph.shape(c.getInput(1));
             int out = (int) s[0];
             int fanIn = (int) (s[1] * s[2] * s[3]);
-            float[] w = new float[out * fanIn];
-            double std = Math.sqrt(2.0 / fanIn);
-            for (int k = 0; k < w.length; k++) {
-                w[k] = (float) (random.nextGaussian() * std);
-            }
-            weights[i] = manager.create(w, new Shape(s));
+            weights[i] = manager.create(heNormal(random, out * fanIn, fanIn), new Shape(s));
             gammas[i] = manager.ones(new Shape(out));
             betas[i] = manager.zeros(new Shape(out));
             runningMeans[i] = manager.zeros(new Shape(out));
@@ -80,6 +75,16 @@ public final class StudentNetwork {
             gammas[i].setRequiresGradient(true);
             betas[i].setRequiresGradient(true);
         }
+    }
+
+    /** {@code n} values drawn from N(0, 2 / fanIn) (He initialisation, for layers followed by ReLU). */
+    static float[] heNormal(Random random, int n, int fanIn) {
+        float[] w = new float[n];
+        double std = Math.sqrt(2.0 / fanIn);
+        for (int k = 0; k < n; k++) {
+            w[k] = (float) (random.nextGaussian() * std);
+        }
+        return w;
     }
 
     public TeacherGraph graph() {

@@ -34,13 +34,6 @@ public class StfpmCliTest {
     }
 
     @Test
-    public void unifiedStfpmIsAUserError() {
-        CliRunner r = CliRunner.run("train", "--method", "stfpm", "--unified", "--data", "sample-data",
-                "--out", tmp.getRoot() + "/m.zip");
-        CliErrorsTest.assertUserError(r, "unified");
-    }
-
-    @Test
     public void badLearningRateIsAUserError() {
         CliRunner r = CliRunner.run("train", "--method", "stfpm", "--lr", "-1", "--backbone", TEACHER,
                 "--data", "sample-data/grain", "--out", tmp.getRoot() + "/m.zip");

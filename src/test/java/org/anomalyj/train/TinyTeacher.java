@@ -2,6 +2,10 @@ package org.anomalyj.train;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import org.anomalyj.onnx.Tensors;
@@ -13,8 +17,23 @@ import org.anomalyj.onnx.Tensors;
  * ("pooled") that the chosen layers do not need and that must be pruned away.
  * Outputs: "f1" (stride 2, 8 channels), "f2" (stride 4, 12 channels).
  */
-final class TinyTeacher {
+public final class TinyTeacher {
     private TinyTeacher() {
+    }
+
+    /**
+     * Writes the teacher as {@code tiny.onnx} with its descriptor sidecar {@code tiny.json} into
+     * {@code dir} (pixels scaled to 0..1, outputs f1 and f2), so it can be a {@code --backbone};
+     * returns the .onnx path.
+     */
+    public static Path write(Path dir, long seed) throws IOException {
+        Path onnx = dir.resolve("tiny.onnx");
+        Files.write(onnx, build(seed));
+        String json = "{\"input\": \"x\", \"preprocess\": {\"scale\": 0.00392156862745098},"
+                + " \"outputs\": [{\"name\": \"f1\", \"stride\": 2, \"channels\": 8},"
+                + " {\"name\": \"f2\", \"stride\": 4, \"channels\": 12}]}";
+        Files.write(dir.resolve("tiny.json"), json.getBytes(StandardCharsets.UTF_8));
+        return onnx;
     }
 
     static byte[] build(long seed) {

@@ -19,7 +19,7 @@ public class TrainAnomalyModelCommand implements Command {
     @Parameter(label = "Unified: data is a root of categories, one model for all", required = false)
     public boolean unified = false;
 
-    @Parameter(label = "Method", choices = {"patchcore", "padim", "stfpm"})
+    @Parameter(label = "Method", choices = {"patchcore", "padim", "stfpm", "dcam"})
     public String method = "patchcore";
 
     @Parameter(label = "Backbone (builtin, .onnx file or name)")

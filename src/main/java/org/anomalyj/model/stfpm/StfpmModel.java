@@ -18,11 +18,15 @@ import org.anomalyj.model.PatchScores;
  * ({@link TeacherStudentGraph}), whose outputs arrive here as (teacher, student) pairs per layer;
  * the score is {@link StfpmAnomalyMap} on the finest layer's grid. The image score is the maximum
  * of the upsampled, blurred map (as anomalib's STFPM). No fitted arrays: the student's weights are
- * in the bundle's ONNX graph.
+ * in the bundle's ONNX graph. A DCAM student (trained with attention and another loss, see
+ * docs/training.md) detects through this same class; only the recorded method differs.
  */
 public final class StfpmModel implements AnomalyModel {
     public static final String METHOD = "stfpm";
+    /** STFPM's multi-class variant: same bundle and inference, trained with attention (docs/training.md). */
+    public static final String METHOD_DCAM = "dcam";
 
+    private final String method;
     private final List<String> layers;
     private final String combine;
     private final JsonObject training;
@@ -33,6 +37,15 @@ public final class StfpmModel implements AnomalyModel {
      * @param training what was trained (config, epochs, losses), kept in model.json
      */
     public StfpmModel(List<String> layers, String combine, JsonObject training) {
+        this(METHOD, layers, combine, training);
+    }
+
+    /** As above, recording {@code method} ({@link #METHOD} or {@link #METHOD_DCAM}) in model.json. */
+    public StfpmModel(String method, List<String> layers, String combine, JsonObject training) {
+        if (!isDistillation(method)) {
+            throw new AnomalyJException("Unknown distillation method '" + method + "'; use stfpm or dcam.");
+        }
+        this.method = method;
         if (!StfpmAnomalyMap.SUM.equals(combine) && !StfpmAnomalyMap.PRODUCT.equals(combine)) {
             throw new AnomalyJException("Unknown STFPM layer combination '" + combine + "'; use sum or product.");
         }
@@ -43,7 +56,12 @@ public final class StfpmModel implements AnomalyModel {
 
     @Override
     public String method() {
-        return METHOD;
+        return method;
+    }
+
+    /** True for the methods whose model is a trained student next to its teacher (stfpm, dcam). */
+    public static boolean isDistillation(String method) {
+        return METHOD.equals(method) || METHOD_DCAM.equals(method);
     }
 
     public List<String> layers() {
@@ -88,6 +106,11 @@ public final class StfpmModel implements AnomalyModel {
     }
 
     public static AnomalyModel read(JsonObject parameters, ArrayStore store) {
+        return read(METHOD, parameters, store);
+    }
+
+    /** Reads a model of {@code method} (stfpm or dcam), written by {@link #parameters()}. */
+    public static AnomalyModel read(String method, JsonObject parameters, ArrayStore store) {
         List<String> layers = new ArrayList<>();
         for (JsonElement e : parameters.getAsJsonArray("teacher_layers")) {
             layers.add(e.getAsString());
@@ -96,6 +119,6 @@ public final class StfpmModel implements AnomalyModel {
             throw new AnomalyJException("model.json lists no STFPM layers; retrain the model.");
         }
         JsonObject training = parameters.has("training") ? parameters.getAsJsonObject("training") : null;
-        return new StfpmModel(layers, parameters.get("layer_combination").getAsString(), training);
+        return new StfpmModel(method, layers, parameters.get("layer_combination").getAsString(), training);
     }
 }
