@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import org.anomalyj.AnomalyJException;
 import org.anomalyj.Progress;
 import org.anomalyj.backbone.BackboneDescriptor;
@@ -25,6 +27,8 @@ import org.anomalyj.model.stfpm.StfpmConfig;
 import org.anomalyj.model.stfpm.StfpmModel;
 import org.anomalyj.model.stfpm.TeacherGraph;
 import org.anomalyj.model.stfpm.TeacherStudentGraph;
+import org.anomalyj.tiling.Tiling;
+import org.anomalyj.tiling.TilingMode;
 import org.anomalyj.train.DistillationObjective;
 import org.anomalyj.train.DistillationSet;
 import org.anomalyj.train.EngineAvailability;
@@ -96,9 +100,20 @@ final class StfpmTraining {
 
     /** @param categories the categories' names when unified, else null */
     private ModelBundle train(List<List<Path>> groups, JsonArray categories, String dataName, Progress progress) {
-        if (options.tiling.tiled()) {
-            throw new AnomalyJException(name() + " is trained on whole images only for now; drop --tiling (or use --tiling sm).");
+        Tiling tiling = options.tiling;
+        if (tiling.mode() == TilingMode.ENS) {
+            throw new AnomalyJException("An ensemble (--tiling ens) would need one " + name() + " student network per tile"
+                    + " location; use --tiling st, which trains one student on the tiles of every location.");
         }
+        // --tiling st: one student learns the teacher on every tile of every image (the images resized
+        // to --size x --height first, or at their own size with --size native), and detection runs it
+        // tile by tile and merges the maps, as for the other methods
+        int width = options.size;
+        int height = options.height > 0 ? options.height : options.size;
+        Function<Path, Iterator<FloatImage>> inputs = tiling.tiled()
+                ? p -> Trainer.tiles(TiledPipeline.resizeTo(ImageReader.open(p), width, height), tiling, -1)
+                : Trainer.wholeImage(options.size);
+        int inputSize = tiling.tiled() ? tiling.tile() : options.size;
         StfpmConfig config = config();
         DistillationObjective objective = dcam() ? DistillationObjective.dcam(dcamConfig()) : DistillationObjective.stfpm();
         EngineAvailability.require(name());
@@ -135,8 +150,9 @@ final class StfpmTraining {
         long featuresStart = System.nanoTime();
         try (FeatureExtractor teacher = BackboneSource.open(teacherDescriptor, teacherOnnx, layers, options.threads,
                 resolved.displayName())) {
-            trainSet = distillationSet(teacher, trainImages, "teacher features (training)", progress);
-            validationSet = distillationSet(teacher, validationImages, "teacher features (validation)", progress);
+            trainSet = distillationSet(teacher, trainImages, inputs, inputSize, "teacher features (training)", progress);
+            validationSet = distillationSet(teacher, validationImages, inputs, inputSize, "teacher features (validation)",
+                    progress);
         }
         long trainStart = System.nanoTime();
         JsonObject identity = new JsonObject();
@@ -144,7 +160,10 @@ final class StfpmTraining {
         JsonArray l = new JsonArray();
         layers.forEach(l::add);
         identity.add("layers", l);
-        identity.addProperty("size", options.size);
+        identity.addProperty("size", inputSize);
+        if (tiling.tiled()) {
+            identity.addProperty("tiling", tiling + " " + width + "x" + height);
+        }
         if (dcam()) {
             identity.addProperty("method", options.method);
             identity.add("dcam", dcamConfig().toJson());
@@ -167,7 +186,9 @@ final class StfpmTraining {
         Calibration calibration;
         try (FeatureExtractor extractor = BackboneSource.open(descriptor, combined, paired, options.threads,
                 "the trained teacher + student graph")) {
-            ImageScorer scorer = new InferencePipeline(extractor, model, options.size, options.blurSigma);
+            ImageScorer scorer = tiling.tiled()
+                    ? new TiledPipeline(extractor, Collections.singletonList(model), tiling, width, height, options.blurSigma)
+                    : new InferencePipeline(extractor, model, options.size, options.blurSigma);
             calibration = Trainer.calibrate(scorer, heldOut, progress);
         }
         long done = System.nanoTime();
@@ -193,6 +214,10 @@ final class StfpmTraining {
             settings.add("dcam", dcamConfig().toJson());
         }
         training.add("options", settings);
+        if (tiling.tiled()) {
+            return new ModelBundle(Collections.singletonList(model), tiling, null, width, height, descriptor, combined,
+                    paired, options.blurSigma, calibration, training);
+        }
         return new ModelBundle(model, descriptor, combined, paired, options.size, options.blurSigma, calibration, training);
     }
 
@@ -209,30 +234,37 @@ final class StfpmTraining {
                 TeacherStudentGraph.pairedLayers(layers), sha256);
     }
 
-    private DistillationSet distillationSet(FeatureExtractor teacher, List<Path> images, String stage, Progress progress) {
+    /**
+     * The teacher's targets for every model input of the images (the whole image, or each of its
+     * tiles): computed once, as the teacher is frozen and no augmentation is used.
+     */
+    private DistillationSet distillationSet(FeatureExtractor teacher, List<Path> images,
+            Function<Path, Iterator<FloatImage>> inputs, int inputSize, String stage, Progress progress) {
         DistillationSet set = null;
         BackboneDescriptor d = teacher.descriptor();
         for (int i = 0; i < images.size(); i++) {
             progress.checkCancelled();
-            FloatImage input = InferencePipeline.toModelInput(ImageReader.open(images.get(i)), options.size);
-            List<FeatureMap> features = teacher.extract(input);
-            if (set == null) {
-                int[][] shapes = new int[features.size()][];
-                for (int l = 0; l < shapes.length; l++) {
-                    FeatureMap f = features.get(l);
-                    shapes[l] = new int[] {f.channels(), f.height(), f.width()};
+            for (Iterator<FloatImage> it = inputs.apply(images.get(i)); it.hasNext();) {
+                FloatImage input = it.next();
+                List<FeatureMap> features = teacher.extract(input);
+                if (set == null) {
+                    int[][] shapes = new int[features.size()][];
+                    for (int l = 0; l < shapes.length; l++) {
+                        FeatureMap f = features.get(l);
+                        shapes[l] = new int[] {f.channels(), f.height(), f.width()};
+                    }
+                    set = new DistillationSet(input.height(), input.width(), shapes);
                 }
-                set = new DistillationSet(input.height(), input.width(), shapes);
+                float[][] targets = new float[features.size()][];
+                for (int l = 0; l < targets.length; l++) {
+                    targets[l] = features.get(l).data();
+                }
+                set.add(normalise(input, d), targets);
             }
-            float[][] targets = new float[features.size()][];
-            for (int l = 0; l < targets.length; l++) {
-                targets[l] = features.get(l).data();
-            }
-            set.add(normalise(input, d), targets);
             progress.update(stage, i + 1, images.size());
         }
         if (set == null) {
-            set = new DistillationSet(options.size, options.size, new int[0][]);
+            set = new DistillationSet(inputSize, inputSize, new int[0][]);
         }
         return set;
     }

@@ -86,4 +86,54 @@ public class DcamCliTest {
                 "separate/weave")), seen);
         assertTrue(o.getAsJsonObject("fit_seconds_by_setup").get("separate").getAsDouble() > 0);
     }
+
+    /**
+     * STFPM with --tiling st: one student on every tile (64 px images cut into four 32 px tiles), so
+     * an epoch has four times the steps of whole-image training; the bundle is a tiled one that
+     * detects tile by tile. An ensemble (one student per location) is refused with a sentence.
+     */
+    @Test
+    public void stfpmTrainsOneStudentOnAllTilesAndDetectsTileByTile() throws Exception {
+        Path teacher = TinyTeacher.write(tmp.getRoot().toPath(), 33);
+        Path whole = tmp.getRoot().toPath().resolve("whole.zip");
+        Path tiled = tmp.getRoot().toPath().resolve("tiled.zip");
+        CliRunner w = CliRunner.run("train", "--method", "stfpm", "--backbone", teacher.toString(), "--size", "32",
+                "--epochs", "1", "--batch", "4", "--threads", "1", "--data", "sample-data/grain", "--out", whole.toString());
+        assertEquals(w.err, 0, w.exit);
+        CliRunner r = CliRunner.run("train", "--method", "stfpm", "--backbone", teacher.toString(), "--size", "64",
+                "--tiling", "st", "--tile", "32", "--stride", "32", "--epochs", "1", "--batch", "4", "--threads", "1",
+                "--data", "sample-data/grain", "--out", tiled.toString());
+        assertEquals(r.err, 0, r.exit);
+        ModelBundle b = ModelBundle.load(tiled);
+        assertEquals("stfpm", b.method());
+        assertTrue(b.tiling().tiled());
+        assertEquals(4, b.tiling().grid(64, 64).count());
+        long wholeSteps = steps(ModelBundle.load(whole));
+        assertEquals("four tiles per image", 4 * wholeSteps, steps(b));
+        Path det = tmp.getRoot().toPath().resolve("det");
+        CliRunner d = CliRunner.run("detect", "--model", tiled.toString(), "--input", "sample-data/grain/test/pit",
+                "--out", det.toString(), "--threads", "1");
+        assertEquals(d.err, 0, d.exit);
+        assertTrue(Files.exists(det.resolve("results.csv")));
+        CliRunner ens = CliRunner.run("train", "--method", "dcam", "--backbone", teacher.toString(), "--size", "64",
+                "--tiling", "ens", "--tile", "32", "--stride", "32", "--data", "sample-data/grain",
+                "--out", tmp.getRoot() + "/ens.zip");
+        CliErrorsTest.assertUserError(ens, "--tiling st");
+    }
+
+    /** SGD steps of the training, from the history the model keeps (model.json). */
+    private static long steps(ModelBundle b) {
+        return findSteps(b.model().parameters().toString());
+    }
+
+    private static long findSteps(String json) {
+        int i = json.indexOf("\"steps\":");
+        assertTrue(json, i >= 0);
+        int j = i + 8;
+        int k = j;
+        while (k < json.length() && Character.isDigit(json.charAt(k))) {
+            k++;
+        }
+        return Long.parseLong(json.substring(j, k));
+    }
 }
