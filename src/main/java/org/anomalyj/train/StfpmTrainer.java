@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
@@ -89,8 +87,7 @@ public final class StfpmTrainer {
             objective.initialise(manager, shapes, config.seed);
             Map<String, NDArray> parameters = new LinkedHashMap<>(net.parameters());
             parameters.putAll(objective.parameters()); // optimised with the student, checkpointed, never exported
-            Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(config.learningRate))
-                    .optMomentum(config.momentum).optWeightDecays(config.weightDecay).build();
+            MomentumSgd sgd = new MomentumSgd(manager, config.learningRate, config.momentum, config.weightDecay);
             JsonArray trainLosses = new JsonArray();
             JsonArray validationLosses = new JsonArray();
             int epoch = 0;
@@ -99,7 +96,9 @@ public final class StfpmTrainer {
             int stale = 0;
             boolean finished = false;
             Map<String, float[]> bestState = null;
-            Checkpoint resumed = Checkpoint.load(checkpoint, state(net).keySet());
+            java.util.List<String> names = new ArrayList<>(state(net).keySet());
+            MomentumSgd.names(parameters.keySet()).forEach(names::add);
+            Checkpoint resumed = Checkpoint.load(checkpoint, names);
             if (resumed != null) {
                 if (!identity.equals(resumed.state.getAsJsonObject("identity"))) {
                     throw new AnomalyJException("The checkpoint " + checkpoint + " was made for "
@@ -108,6 +107,7 @@ public final class StfpmTrainer {
                 }
                 net.load(resumed.current, checkpoint.toString());
                 objective.load(resumed.current, checkpoint.toString());
+                sgd.load(resumed.current, parameters);
                 bestState = resumed.best.isEmpty() ? null : resumed.best;
                 epoch = resumed.state.get("epochs_done").getAsInt();
                 bestEpoch = resumed.state.get("best_epoch").getAsInt();
@@ -176,7 +176,9 @@ public final class StfpmTrainer {
                     state.add("validation_loss", validationLosses);
                     state.add("config", config.toJson());
                     Map<String, float[]> current = state(net);
-                    new Checkpoint(state, current, bestState == null ? current : bestState).save(checkpoint);
+                    Map<String, float[]> withMomentum = new LinkedHashMap<>(current);
+                    withMomentum.putAll(sgd.state()); // the best state is for export only: no momentum there
+                    new Checkpoint(state, withMomentum, bestState == null ? current : bestState).save(checkpoint);
                 }
             }
             if (bestState != null) {
@@ -218,7 +220,7 @@ public final class StfpmTrainer {
     /** One SGD step on a batch; returns the batch's summed loss. Every intermediate array is freed with the step's manager. */
     private static double step(Engine engine, NDManager manager, StudentNetwork net, DistillationObjective objective,
             Map<String, NDArray> parameters,
-            Optimizer sgd, DistillationSet set, List<Integer> idx) {
+            MomentumSgd sgd, DistillationSet set, List<Integer> idx) {
         try (NDManager step = manager.newSubManager()) {
             NDArray x = batchInput(step, set, idx);
             NDList teacher = batchTargets(step, set, idx);
