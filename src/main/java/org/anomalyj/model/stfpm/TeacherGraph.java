@@ -56,11 +56,11 @@ public final class TeacherGraph {
         for (OnnxMl.NodeProto n : nodes) {
             if (!n.getDomain().isEmpty() || !SUPPORTED.contains(n.getOpType())) {
                 throw new AnomalyJException("The teacher " + source + " uses the operator " + n.getOpType()
-                        + " (node " + n.getName() + "), which the STFPM student cannot be trained through; use a backbone"
+                        + " (" + nodeLabel(n) + "), which the STFPM student cannot be trained through; use a backbone"
                         + " built from " + new java.util.TreeSet<>(SUPPORTED) + " such as the MobileNetV2 or SqueezeNet files.");
             }
             if (n.getOpType().equals("Conv") && !initializers.containsKey(n.getInput(1))) {
-                throw new AnomalyJException("The teacher " + source + " has a convolution (node " + n.getName()
+                throw new AnomalyJException("The teacher " + source + " has a convolution (" + nodeLabel(n)
                         + ") whose weights are not stored in the file; export the backbone with constant weights.");
             }
         }
@@ -233,5 +233,11 @@ public final class TeacherGraph {
         }
         long[] pads = ints(n, "pads", 0, 0, 0, 0);
         return new int[] {(int) pads[0], (int) pads[1], (int) pads[2], (int) pads[3]};
+    }
+
+    /** How a node is named in messages: its name, or (unnamed nodes are common) its first output. */
+    private static String nodeLabel(OnnxMl.NodeProto n) {
+        return !n.getName().isEmpty() ? "node " + n.getName()
+                : n.getOutputCount() > 0 ? "the node computing " + n.getOutput(0) : "an unnamed node";
     }
 }
