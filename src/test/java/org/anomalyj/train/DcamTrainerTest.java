@@ -8,7 +8,6 @@ import com.google.gson.JsonArray;
 import java.nio.file.Path;
 import org.anomalyj.Progress;
 import org.anomalyj.model.stfpm.DcamConfig;
-import org.anomalyj.model.stfpm.StfpmConfig;
 import org.anomalyj.model.stfpm.TeacherGraph;
 import org.anomalyj.model.stfpm.TeacherStudentGraph;
 import org.junit.Rule;
@@ -20,22 +19,13 @@ public class DcamTrainerTest {
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
 
-    private static StfpmConfig config(int epochs) {
-        StfpmConfig c = new StfpmConfig();
-        c.maxEpochs = epochs;
-        c.batchSize = 4;
-        c.patience = 0;
-        c.learningRate = 0.1f;
-        return c;
-    }
-
     @Test
     public void dcamLossFallsAndTheExportHoldsTeacherAndStudentOnly() throws Exception {
         byte[] teacher = TinyTeacher.build(21);
         TeacherGraph g = TeacherGraph.parse(teacher, StudentNetworkTest.LAYERS, "tiny");
         DistillationSet train = StfpmTrainerTest.set(teacher, 12, 1);
         DistillationSet val = StfpmTrainerTest.set(teacher, 4, 2);
-        StfpmTrainer.Result dcam = new StfpmTrainer(g, config(12), 1, null, StfpmTrainerTest.identity("a"),
+        StfpmTrainer.Result dcam = new StfpmTrainer(g, StfpmTrainerTest.config(12), 1, null, StfpmTrainerTest.identity("a"),
                 DistillationObjective.dcam(new DcamConfig())).train(train, val, Progress.NONE);
         JsonArray losses = dcam.history.getAsJsonArray("train_loss");
         double first = losses.get(0).getAsDouble();
@@ -45,7 +35,7 @@ public class DcamTrainerTest {
         // two layers (8 and 12 channels, hidden width 1 each): w1 8 + b1 1 + w2 8 + b2 8, w1 12 + b1 1 + w2 12 + b2 12
         assertEquals(25 + 37, dcam.history.get("training_only_parameters").getAsLong());
 
-        StfpmTrainer.Result stfpm = new StfpmTrainer(g, config(1), 1, null, StfpmTrainerTest.identity("a"))
+        StfpmTrainer.Result stfpm = new StfpmTrainer(g, StfpmTrainerTest.config(1), 1, null, StfpmTrainerTest.identity("a"))
                 .train(train, val, Progress.NONE);
         assertEquals(stfpm.weights.weights().keySet(), dcam.weights.weights().keySet());
         OnnxMl.GraphProto a = OnnxMl.ModelProto.parseFrom(TeacherStudentGraph.build(g, dcam.weights)).getGraph();
@@ -64,13 +54,13 @@ public class DcamTrainerTest {
         DistillationSet train = StfpmTrainerTest.set(teacher, 8, 3);
         DistillationSet val = StfpmTrainerTest.set(teacher, 2, 4);
         Path ckpt = tmp.getRoot().toPath().resolve("dcam.ckpt");
-        StfpmTrainer.Result straight = new StfpmTrainer(g, config(3), 1, null, StfpmTrainerTest.identity("a"),
+        StfpmTrainer.Result straight = new StfpmTrainer(g, StfpmTrainerTest.config(3), 1, null, StfpmTrainerTest.identity("a"),
                 DistillationObjective.dcam(new DcamConfig())).train(train, val, Progress.NONE);
-        new StfpmTrainer(g, config(2), 1, ckpt, StfpmTrainerTest.identity("a"),
+        new StfpmTrainer(g, StfpmTrainerTest.config(2), 1, ckpt, StfpmTrainerTest.identity("a"),
                 DistillationObjective.dcam(new DcamConfig())).train(train, val, Progress.NONE);
         Checkpoint saved = Checkpoint.load(ckpt, java.util.Arrays.asList("dcam_attention0.w1", "dcam_attention1.w2"));
         assertEquals(2, saved.current.size());
-        StfpmTrainer.Result resumed = new StfpmTrainer(g, config(3), 1, ckpt, StfpmTrainerTest.identity("a"),
+        StfpmTrainer.Result resumed = new StfpmTrainer(g, StfpmTrainerTest.config(3), 1, ckpt, StfpmTrainerTest.identity("a"),
                 DistillationObjective.dcam(new DcamConfig())).train(train, val, Progress.NONE);
         assertEquals(2, resumed.history.get("resumed_after_epoch").getAsInt());
         // epochs 1-2 are the same run; epoch 3 restarts the momentum only, so it lands close to the uninterrupted run

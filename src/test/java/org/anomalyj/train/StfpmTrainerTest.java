@@ -46,6 +46,16 @@ public class StfpmTrainerTest {
         return set;
     }
 
+    /** Batch 4, lr 0.1, no early stopping: what the tiny-teacher trainings use. */
+    static StfpmConfig config(int epochs) {
+        StfpmConfig c = new StfpmConfig();
+        c.maxEpochs = epochs;
+        c.batchSize = 4;
+        c.patience = 0;
+        c.learningRate = 0.1f;
+        return c;
+    }
+
     static JsonObject identity(String sha) {
         JsonObject o = new JsonObject();
         o.addProperty("teacher_sha256", sha);
@@ -56,11 +66,7 @@ public class StfpmTrainerTest {
     public void lossDecreasesAndEarlyStoppingKeepsTheBestEpoch() throws Exception {
         byte[] teacher = TinyTeacher.build(11);
         TeacherGraph g = TeacherGraph.parse(teacher, StudentNetworkTest.LAYERS, "tiny");
-        StfpmConfig c = new StfpmConfig();
-        c.maxEpochs = 12;
-        c.batchSize = 4;
-        c.patience = 0;
-        c.learningRate = 0.1f;
+        StfpmConfig c = config(12);
         StfpmTrainer.Result r = new StfpmTrainer(g, c, 1, null, identity("a"))
                 .train(set(teacher, 12, 1), set(teacher, 4, 2), Progress.NONE);
         JsonArray train = r.history.getAsJsonArray("train_loss");
@@ -89,11 +95,7 @@ public class StfpmTrainerTest {
         DistillationSet train = set(teacher, 8, 3);
         DistillationSet val = set(teacher, 2, 4);
         Path ckpt = tmp.getRoot().toPath().resolve("stfpm.ckpt");
-        StfpmConfig c = new StfpmConfig();
-        c.maxEpochs = 2;
-        c.batchSize = 4;
-        c.patience = 0;
-        c.learningRate = 0.1f;
+        StfpmConfig c = config(2);
         new StfpmTrainer(g, c, 1, ckpt, identity("a")).train(train, val, Progress.NONE);
         assertTrue(Files.exists(ckpt));
         c.maxEpochs = 4;
@@ -121,11 +123,7 @@ public class StfpmTrainerTest {
         TeacherGraph g = TeacherGraph.parse(teacher, StudentNetworkTest.LAYERS, "tiny");
         DistillationSet train = set(teacher, 8, 5);
         DistillationSet val = set(teacher, 2, 6);
-        StfpmConfig c = new StfpmConfig();
-        c.maxEpochs = 4;
-        c.batchSize = 4;
-        c.patience = 0;
-        c.learningRate = 0.1f;
+        StfpmConfig c = config(4);
         JsonArray straight = new StfpmTrainer(g, c, 1, null, identity("a")).train(train, val, Progress.NONE)
                 .history.getAsJsonArray("train_loss");
         Path ckpt = tmp.getRoot().toPath().resolve("resume.ckpt");
