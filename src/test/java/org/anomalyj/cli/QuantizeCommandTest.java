@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.anomalyj.api.ModelBundle;
 import org.anomalyj.data.SampleDataGenerator;
@@ -44,7 +45,7 @@ public class QuantizeCommandTest {
         assertEquals(r.err, 0, r.exit);
         int8 = root.resolve("int8.zip");
         r = CliRunner.run("quantize", "--model", model.toString(), "--precision", "int8", "--calibration", "percentile",
-                "--calibration-images", "8", "--out", int8.toString());
+                "--calibration-images", "8", "--no-refit", "--out", int8.toString());
         assertEquals(r.err, 0, r.exit);
         assertTrue(r.out, r.out.contains("int8"));
     }
@@ -58,6 +59,7 @@ public class QuantizeCommandTest {
         assertEquals("int8", q.get("precision").getAsString());
         assertEquals("percentile", q.get("calibration").getAsString());
         assertEquals(8, q.get("images").getAsInt());
+        assertEquals(false, q.get("refit").getAsBoolean());
         assertEquals(3, q.getAsJsonObject("ops_quantized").get("Conv").getAsInt());
         ModelBundle a = ModelBundle.load(model);
         ModelBundle b = ModelBundle.load(int8);
@@ -84,21 +86,42 @@ public class QuantizeCommandTest {
         Path fp16 = root.resolve("fp16.zip");
         CliRunner r = CliRunner.run("quantize", "--model", model.toString(), "--precision", "fp16", "--out", fp16.toString());
         assertEquals(r.err, 0, r.exit);
+        // FP16 keeps the float-fitted head by default
+        assertEquals(false, ModelBundle.load(fp16).training().getAsJsonObject("quantization").get("refit").getAsBoolean());
+        assertEquals(arrays(model), arrays(fp16));
         CliRunner d = CliRunner.run("detect", "--model", fp16.toString(), "--input", firstDefectFolder().toString(),
                 "--out", root.resolve("detect-fp16").toString());
         assertEquals(d.err, 0, d.exit);
     }
 
     @Test
-    public void refitFitsTheHeadAgainOnQuantizedFeatures() throws Exception {
+    public void int8RefitsTheHeadByDefaultAndNoRefitKeepsTheFloatOne() throws Exception {
         Path refit = root.resolve("refit.zip");
-        CliRunner r = CliRunner.run("quantize", "--model", model.toString(), "--calibration", "minmax", "--refit",
+        CliRunner r = CliRunner.run("quantize", "--model", model.toString(), "--calibration", "minmax",
                 "--out", refit.toString());
         assertEquals(r.err, 0, r.exit);
+        assertTrue(r.out, r.out.contains("head refitted"));
         ModelBundle b = ModelBundle.load(refit);
         ModelBundle ptq = ModelBundle.load(int8);
         JsonObject q = b.training().getAsJsonObject("quantization");
         assertTrue(q.toString(), q.get("head").getAsString().startsWith("refit"));
+        assertEquals(true, q.get("refit").getAsBoolean());
+        // the memory bank (every stored array) was fitted again on INT8 features: not the float model's
+        Map<String, String> floatArrays = arrays(model);
+        Map<String, String> refitArrays = arrays(refit);
+        assertEquals(floatArrays.keySet(), refitArrays.keySet());
+        assertTrue(floatArrays.keySet().toString(), !floatArrays.isEmpty());
+        int banks = 0;
+        for (String name : floatArrays.keySet()) {
+            if (name.contains("memory_bank")) {
+                assertTrue(name, !floatArrays.get(name).equals(refitArrays.get(name)));
+                banks++;
+            }
+        }
+        assertEquals(floatArrays.keySet().toString(), 1, banks);
+        assertTrue(!floatArrays.equals(refitArrays));
+        // --no-refit (the setup's bundle) keeps every array byte for byte
+        assertEquals(floatArrays, arrays(int8));
         assertEquals("int8", BackboneQuantizer.existingQuantization(b.backboneOnnx(), "refit"));
         // a new fit on other features gives other thresholds than the float model's
         assertTrue(b.calibration().imageThreshold() != ModelBundle.load(model).calibration().imageThreshold());
@@ -159,6 +182,19 @@ public class QuantizeCommandTest {
         CliRunner r = CliRunner.run("quantize", "--model", out.toString(), "--out", root.resolve("w.zip").toString());
         assertEquals(1, r.exit);
         assertTrue(r.err, r.err.contains("already quantized"));
+    }
+
+    /** The bundle's stored arrays (memory bank, Gaussians, statistics): entry name to the sha256 of its bytes. */
+    private static Map<String, String> arrays(Path bundle) throws Exception {
+        Map<String, String> m = new java.util.TreeMap<>();
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(bundle.toFile())) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(z.entries())) {
+                if (e.getName().endsWith(".npy")) {
+                    m.put(e.getName(), org.anomalyj.backbone.Hashes.sha256(z.getInputStream(e).readAllBytes()));
+                }
+            }
+        }
+        return m;
     }
 
     private static Path firstDefectFolder() throws Exception {
