@@ -133,7 +133,15 @@ public final class BundleQuantizer {
             t.backbone = onnx.toString();
             t.layers = new ArrayList<>(quantized.layers());
             t.size = quantized.inputSize();
+            // a non-square tiled geometry (e.g. KolektorSDD's 256 x 640) is kept: width and height
+            t.height = quantized.inputHeight() != quantized.inputWidth() ? quantized.inputHeight() : 0;
             t.tiling = quantized.tiling();
+            t.tileStandardize = quantized.manifest().getAsJsonObject("tiling").has("standardization");
+            JsonObject tr = quantized.training();
+            if (tr.has("images_available") && tr.has("images_fit") && tr.has("images_calibration")) {
+                // trained with --max-train: the same seeded subset of the training images
+                t.maxTrainImages = tr.get("images_fit").getAsInt() + tr.get("images_calibration").getAsInt();
+            }
             t.blurSigma = quantized.blurSigma();
             t.threads = options.threads;
             JsonObject o = quantized.training().has("options") ? quantized.training().getAsJsonObject("options") : new JsonObject();

@@ -132,6 +132,32 @@ public class QuantizeCommandTest {
     }
 
     @Test
+    public void aTiledEnsembleIsRefittedTileByTileWithItsGeometry() throws Exception {
+        Path onnx = root.resolve("backbones").resolve("tiny.onnx");
+        Path tiled = root.resolve("tiled.zip");
+        CliRunner t = CliRunner.run("train", "--data", category.toString(), "--backbone", onnx.toString(), "--size", "64x32",
+                "--tiling", "ens", "--tile", "32", "--stride", "32", "--max-train", "6", "--out", tiled.toString());
+        assertEquals(t.err, 0, t.exit);
+        Path q = root.resolve("tiled-int8.zip");
+        CliRunner r = CliRunner.run("quantize", "--model", tiled.toString(), "--calibration-images", "4", "--out", q.toString());
+        assertEquals(r.err, 0, r.exit);
+        ModelBundle a = ModelBundle.load(tiled);
+        ModelBundle b = ModelBundle.load(q);
+        assertEquals(true, b.training().getAsJsonObject("quantization").get("refit").getAsBoolean());
+        assertEquals(a.tiling().mode(), b.tiling().mode());
+        assertEquals(a.models().size(), b.models().size());
+        assertEquals(2, b.models().size());
+        assertEquals(a.inputWidth(), b.inputWidth());
+        assertEquals(a.inputHeight(), b.inputHeight());
+        // the same 6 seeded training images (--max-train), fitted again
+        assertEquals(a.training().get("images_fit").getAsInt(), b.training().get("images_fit").getAsInt());
+        assertTrue(!arrays(tiled).equals(arrays(q)));
+        CliRunner d = CliRunner.run("detect", "--model", q.toString(), "--input", firstDefectFolder().toString(),
+                "--out", root.resolve("detect-tiled").toString());
+        assertEquals(d.err, 0, d.exit);
+    }
+
+    @Test
     public void quantizingAQuantizedModelSaysSo() {
         CliRunner r = CliRunner.run("quantize", "--model", int8.toString(), "--out", root.resolve("again.zip").toString());
         assertEquals(1, r.exit);
