@@ -28,13 +28,6 @@ def split(model):
     return data, method, backbone.split("_")[0], variant
 
 
-def fp32_of(model):
-    d = os.path.dirname(model)
-    data, method, rest = os.path.basename(model)[:-4].split("-", 2)
-    backbone = rest.split("-", 1)[0]
-    return os.path.join(d, "%s-%s-%s-fp32.zip" % (data, method, backbone))
-
-
 order = {"fp32": 0, "fp16": 1, "int8-minmax": 2, "int8-percentile": 3, "int8-entropy": 4,
          "int8-minmax-ptq": 5, "int8-percentile-ptq": 6, "int8-entropy-ptq": 7}
 keys = sorted(rows, key=lambda m: split(m)[:3] + (order.get(split(m)[3], 9),))
@@ -47,10 +40,10 @@ for m in keys:
     q = r.get("quantization") or {}
     head = "refit" if q.get("refit") else ("float" if v != "fp32" else "-")
     c = cpu.get(m)
-    c0 = cpu.get(fp32_of(m))
     bb = "%.1f" % c["backbone_cpu_ms"] if c else "n/a"
     e2e = "%.1f" % c["end_to_end_cpu_ms"] if c else "n/a"
-    ratio = "%.2f" % (c["backbone_cpu_ms"] / c0["backbone_cpu_ms"]) if c and c0 else "n/a"
+    # the ratio to the FP32 bundle timed in the same process (the first of each --cpu run)
+    ratio = "%.2f" % c["backbone_ratio_to_first"] if c else "n/a"
     n = r.get("test_images")
     print("| %s%s | %s | %s | %s | %s | %.3f | %.3f | %.3f | %s | %s | %s | %.2f | %.1f | %.0f | %.0f |" % (
         d, "" if n is None else " (%d test)" % n, meth, b, v.replace("-ptq", ""), head, r["image_auroc"], r["pixel_auroc"],
