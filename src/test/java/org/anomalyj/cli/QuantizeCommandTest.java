@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.anomalyj.api.ModelBundle;
 import org.anomalyj.data.SampleDataGenerator;
 import org.anomalyj.quant.BackboneQuantizer;
+import org.anomalyj.quant.BundleQuantizer;
 import org.anomalyj.quant.TinyBackbones;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
@@ -155,6 +156,30 @@ public class QuantizeCommandTest {
         CliRunner d = CliRunner.run("detect", "--model", q.toString(), "--input", firstDefectFolder().toString(),
                 "--out", root.resolve("detect-tiled").toString());
         assertEquals(d.err, 0, d.exit);
+    }
+
+    @Test
+    public void anStfpmModelIsNotRefittedByDefaultAndAnExplicitRefitIsRefused() {
+        ModelBundle f = ModelBundle.load(model);
+        // the tiny model's backbone with an STFPM head: what matters here is only the method
+        ModelBundle stfpm = new ModelBundle(new org.anomalyj.model.stfpm.StfpmModel(f.layers(),
+                org.anomalyj.model.stfpm.StfpmAnomalyMap.SUM, null), f.backbone(), f.backboneOnnx(), f.layers(),
+                f.inputSize(), f.blurSigma(), f.calibration(), f.training());
+        assertEquals("stfpm", stfpm.method());
+        org.anomalyj.quant.QuantizeOptions o = new org.anomalyj.quant.QuantizeOptions();
+        o.calibrationImages = 2;
+        o.refit = Boolean.TRUE;
+        try {
+            BundleQuantizer.quantizeBundle(stfpm, model, o, org.anomalyj.Progress.NONE, w -> { });
+            org.junit.Assert.fail("an STFPM refit must be refused");
+        } catch (org.anomalyj.AnomalyJException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("STFPM") && e.getMessage().contains(model.toString()));
+        }
+        // the INT8 default: quantized, head (and thresholds) kept
+        o.refit = null;
+        ModelBundle q = BundleQuantizer.quantizeBundle(stfpm, model, o, org.anomalyj.Progress.NONE, w -> { });
+        assertEquals(false, q.training().getAsJsonObject("quantization").get("refit").getAsBoolean());
+        assertEquals(f.calibration().imageThreshold(), q.calibration().imageThreshold(), 0);
     }
 
     @Test
