@@ -49,9 +49,14 @@ for run in ${RUNS:-$DEFAULT_RUNS}; do
     variants="$variants int8-$cal-ptq"
   done
   # CPU time per image of all variants in one process, alternating in rounds (robust on a shared machine)
-  if [ "${CPU_IMAGES:-20}" != 0 ] && ! grep -qs "\"model\":\"$base-fp32.zip\"" "$OUT/cpu.jsonl"; then
-    models=""
-    for v in $variants; do models="$models $base-$v.zip"; done
+  # (variants measured before are not measured again; FP32 always runs along, as the reference of the ratios)
+  missing=""
+  for v in $variants; do
+    grep -qs "\"model\":\"$base-$v.zip\"" "$OUT/cpu.jsonl" || missing="$missing $v"
+  done
+  if [ "${CPU_IMAGES:-20}" != 0 ] && [ -n "$missing" ]; then
+    models="$base-fp32.zip"
+    for v in $missing; do [ "$v" = fp32 ] || models="$models $base-$v.zip"; done
     $J -Djava.util.concurrent.ForkJoinPool.common.parallelism=1 -cp "$JAR" org.anomalyj.quant.QuantizationStudy \
         --cpu "$SHARED/datasets/$data" "${CPU_IMAGES:-20}" $models | tee -a "$OUT/cpu.jsonl"
   fi
