@@ -21,7 +21,7 @@ public final class QuantizeOptions {
     public int threads;
 
     /**
-     * INT8 refits by default: plain PTQ with the float-fitted head lost 2.8-7.7 points image AUROC
+     * INT8 refits by default: plain PTQ with the float-fitted head lost 2.8-16.4 points image AUROC
      * on MobileNetV2 (docs/quantization.md) and calibration needs the training images anyway; FP16
      * keeps the head (its feature error is ~1e-3). STFPM has no fitted head, so no refit.
      */
