@@ -1,48 +1,50 @@
 #!/usr/bin/env python3
-"""Markdown tables of the quantization study (runs/quant/results.jsonl, latency.jsonl) for docs/quantization.md."""
+"""Markdown table of the quantization study (results.jsonl, cpu.jsonl of scripts/quantization-study.sh) for docs/quantization.md."""
 import json
 import os
 import sys
 
 out = sys.argv[1] if len(sys.argv) > 1 else "runs/quant"
-rows = [json.loads(l) for l in open(os.path.join(out, "results.jsonl")) if l.strip()]
-refit = os.path.join(out, "results-refit.jsonl")
-if os.path.exists(refit):
-    rows += [json.loads(l) for l in open(refit) if l.strip()]
-lat = [json.loads(l) for l in open(os.path.join(out, "latency.jsonl")) if l.strip() and '"threads"' in l]
+
+
+def load(name):
+    path = os.path.join(out, name)
+    if not os.path.exists(path):
+        return []
+    return [json.loads(l) for l in open(path) if l.strip().startswith("{") and '"model"' in l]
+
+
+rows = {r["model"]: r for r in load("results.jsonl")}
+cpu = {}
+for r in load("cpu.jsonl"):
+    cpu[r["model"]] = r  # the latest measurement of a bundle counts
 
 
 def split(model):
+    """data-method-backbone-variant.zip -> (data, method, backbone, variant)."""
     name = os.path.basename(model)[:-4]
-    data, rest = name.split("-", 1)
+    data, method, rest = name.split("-", 2)
     backbone, variant = rest.split("-", 1)
-    return data, backbone.split("_")[0], variant
+    return data, method, backbone.split("_")[0], variant
 
 
-order = {"fp32": 0, "fp16": 1, "int8-minmax": 2, "int8-percentile": 3, "int8-entropy": 4}
-rows.sort(key=lambda r: (split(r["model"])[0], split(r["model"])[1], order.get(split(r["model"])[2], 9)))
-print("| data set | backbone | variant | image AUROC | pixel AUROC | AUPRO | backbone MB | bundle MB |")
-print("|---|---|---|---|---|---|---|---|")
-for r in rows:
-    d, b, v = split(r["model"])
-    print("| %s | %s | %s | %.3f | %.3f | %.3f | %.2f | %.1f |" % (
-        d, b, v, r["image_auroc"], r["pixel_auroc"], r["aupro"], r["backbone_bytes"] / 1e6, r["model_bytes"] / 1e6))
-print()
-print("wall clock, same process as the metrics (noisy on a shared machine):")
-for r in rows:
-    d, b, v = split(r["model"])
-    print("  %s %s %s: backbone %.0f ms, end to end %.0f ms" % (d, b, v, r["backbone_ms_per_image"], r["infer_ms_per_image"]))
-print()
-print("| data set | backbone | variant | threads | backbone ms (best of 5 rounds) | median round | ratio to FP32 |")
-print("|---|---|---|---|---|---|---|")
-for r in lat:
-    d, b, v = split(r["model"])
-    print("| %s | %s | %s | %d | %.1f | %.1f | %.2f |" % (d, b, v, r["threads"], r["backbone_ms_best_round"],
-                                                       r["backbone_ms_median_round"], r["ratio_to_first_best"]))
-cpu_file = os.path.join(out, "backbone-cpu.jsonl")
-if os.path.exists(cpu_file):
-    print()
-    for l in open(cpu_file):
-        if l.strip():
-            r = json.loads(l)
-            print("  %s %s: %.1f ms CPU, %.2f x FP32, %d bytes" % (r["backbone"], r["precision"], r["cpu_ms"], r["ratio_to_fp32"], r["bytes"]))
+order = {"fp32": 0, "fp16": 1, "int8-minmax": 2, "int8-percentile": 3, "int8-entropy": 4,
+         "int8-minmax-ptq": 5, "int8-percentile-ptq": 6, "int8-entropy-ptq": 7}
+keys = sorted(rows, key=lambda m: split(m)[:3] + (order.get(split(m)[3], 9),))
+print("| data set | method | backbone | variant | head | image AUROC | pixel AUROC | AUPRO | backbone CPU ms | "
+      "end-to-end CPU ms | backbone / FP32 | backbone MB | bundle MB | peak heap MB | peak RSS MB |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+for m in keys:
+    r = rows[m]
+    d, meth, b, v = split(m)
+    q = r.get("quantization") or {}
+    head = "refit" if q.get("refit") else ("float" if v != "fp32" else "-")
+    c = cpu.get(m)
+    bb = "%.1f" % c["backbone_cpu_ms"] if c else "n/a"
+    e2e = "%.1f" % c["end_to_end_cpu_ms"] if c else "n/a"
+    # the ratio to the FP32 bundle timed in the same process (the first of each --cpu run)
+    ratio = "%.2f" % c["backbone_ratio_to_first"] if c else "n/a"
+    n = r.get("test_images")
+    print("| %s%s | %s | %s | %s | %s | %.3f | %.3f | %.3f | %s | %s | %s | %.2f | %.1f | %.0f | %.0f |" % (
+        d, "" if n is None else " (%d test)" % n, meth, b, v.replace("-ptq", ""), head, r["image_auroc"], r["pixel_auroc"],
+        r["aupro"], bb, e2e, ratio, r["backbone_bytes"] / 1e6, r["model_bytes"] / 1e6, r["peak_heap_mb"], r["peak_rss_mb"]))

@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "quantize", mixinStandardHelpOptions = true,
-        description = "Quantize a model's backbone (post-training: INT8 QDQ with calibrated activation ranges, or FP16)"
-                + " and write it as a new model bundle; the fitted head is kept.")
+        description = "Quantize a model's backbone (INT8 QDQ with calibrated activation ranges, or FP16) and write it as a"
+                + " new model bundle; INT8 refits the head on the quantized features unless --no-refit.")
 final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model bundle with an ONNX backbone (.zip or unpacked folder).")
     Path model;
@@ -33,9 +33,11 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Folder of normal images (an MVTec category uses train/good); default: the model's training folder.")
     Path data;
 
-    @Option(names = "--refit", description = "Also re-extract the training images' features with the quantized backbone and"
-            + " fit the head (memory bank / Gaussians) and thresholds again (slower; as long as training).")
-    boolean refit;
+    @Option(names = "--refit", negatable = true, description = "Re-extract the training images' features with the quantized"
+            + " backbone and fit the head (memory bank / Gaussians) and thresholds again (as long as training). Default: on"
+            + " for int8 (plain PTQ lost up to 16 points image AUROC on MobileNetV2), off for fp16 and STFPM models;"
+            + " --no-refit keeps the float-fitted head (fast).")
+    Boolean refit;
 
     @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads, 0 = all cores.")
     int threads;
@@ -49,16 +51,15 @@ final class QuantizeCommand implements Callable<Integer> {
         o.calibrationImages = images;
         o.data = data;
         o.threads = threads;
+        o.refit = refit;
         ModelBundle bundle = ModelBundle.load(model);
-        ModelBundle q = BundleQuantizer.quantize(bundle, model, o, new StderrProgress(System.err),
+        ModelBundle q = BundleQuantizer.quantizeBundle(bundle, model, o, new StderrProgress(System.err),
                 w -> System.err.println("warning: " + w));
-        if (refit) {
-            q = BundleQuantizer.refit(q, model, o, new StderrProgress(System.err));
-        }
         q.save(out);
         com.google.gson.JsonObject r = q.training().getAsJsonObject("quantization");
-        System.out.printf("wrote %s (%s, calibration %s; backbone %d -> %d bytes; quantized %s; left in float %s)%n", out,
-                o.precision.id(), r.get("calibration").getAsString(), r.get("float_bytes").getAsLong(),
+        System.out.printf("wrote %s (%s, calibration %s, head %s; backbone %d -> %d bytes; quantized %s; left in float %s)%n", out,
+                o.precision.id(), r.get("calibration").getAsString(), r.get("refit").getAsBoolean() ? "refitted" : "kept",
+                r.get("float_bytes").getAsLong(),
                 r.get("bytes").getAsLong(), r.get("ops_quantized"), r.get("ops_left_float"));
         return 0;
     }

@@ -23,7 +23,7 @@ public final class QuantizeAction {
      * @param model    the float bundle (.zip or unpacked folder)
      * @param output   the quantized bundle to write (.zip, not the input)
      * @param options  precision, calibration method and images, data folder (null: the training folder) and threads
-     * @param refit    also fit the head again on the quantized backbone's features
+     * @param refit    fit the head again on the quantized backbone's features (the CLI's default for INT8)
      * @param warnings receives one line per warning (e.g. operators left in float)
      * @return the quantized bundle as saved
      */
@@ -41,10 +41,8 @@ public final class QuantizeAction {
                     + " (an MVTec category or a plain folder) or leave it empty to use the model's training folder.");
         }
         progress.update("loading " + model.getFileName(), 0, 0);
-        ModelBundle q = BundleQuantizer.quantize(ModelBundle.load(model), model, options, progress, warnings);
-        if (refit) {
-            q = BundleQuantizer.refit(q, model, options, progress);
-        }
+        options.refit = refit;
+        ModelBundle q = BundleQuantizer.quantizeBundle(ModelBundle.load(model), model, options, progress, warnings);
         progress.checkCancelled();
         q.save(output);
         return q;

@@ -12,7 +12,9 @@ import org.anomalyj.quant.QuantizeOptions;
 /**
  * Plugins &gt; Anomaly Detection &gt; Quantize Anomaly Model... (ImageJ 1.x entry point). Macro:
  * <pre>run("Quantize Anomaly Model...", "model=[/path/model.zip] output=[/path/model-int8.zip] precision=int8 calibration=minmax calibration_images=32 data=[/path/grain] refit");</pre>
- * {@code data} is optional (default: the model's training folder), {@code refit} a checkbox key.
+ * {@code data} is optional (default: the model's training folder), {@code refit} a checkbox key:
+ * ticked by default in the dialog, as {@code anomalyj quantize} refits INT8 by default; in a macro,
+ * as for every ImageJ checkbox, leaving the key out means unticked.
  * The result and any warning go to the Log. Needs tribuo-util-onnx and protobuf-java on the class
  * path (Fiji's jars/); the quantized bundle then loads in every command like any other.
  */
@@ -38,8 +40,9 @@ public class Quantize_Anomaly_Model implements PlugIn {
         gd.addNumber("Calibration_images", defaults.calibrationImages, 0, "normal images");
         gd.addFolder("Data", "");
         gd.addMessage("optional: folder of normal images (an MVTec category uses train/good); empty = the training folder");
-        gd.addCheckbox("Refit", false);
-        gd.addMessage("refit: fit the memory bank / Gaussians again on the quantized features (as long as training)");
+        gd.addCheckbox("Refit", QuantizeOptions.refitByDefault(defaults.precision, null));
+        gd.addMessage("refit: fit the memory bank / Gaussians and thresholds again on the quantized features (as long as"
+                + " training); recommended for int8, not needed for fp16 or possible for STFPM models");
         if (!gd.show()) {
             return;
         }

@@ -30,6 +30,30 @@ public final class BundleQuantizer {
     private BundleQuantizer() {
     }
 
+    /**
+     * What {@code anomalyj quantize} and the Fiji command do: {@link #quantize} and, when
+     * {@code options.refit} asks for it (or by default for INT8, {@link QuantizeOptions#refitByDefault}),
+     * {@link #refit}. {@code training.quantization.refit} in the result says which.
+     *
+     * @throws AnomalyJException if a refit is asked for an STFPM model (its head is a trained network)
+     */
+    public static ModelBundle quantizeBundle(ModelBundle bundle, Path bundleFile, QuantizeOptions options, Progress progress,
+            Consumer<String> warn) {
+        boolean refit = refitWanted(bundle, bundleFile, options);
+        ModelBundle q = quantize(bundle, bundleFile, options, progress, warn);
+        return refit ? refit(q, bundleFile, options, progress) : q;
+    }
+
+    /** Whether {@link #quantizeBundle} refits; refuses an explicit refit of an STFPM model before any work is done. */
+    static boolean refitWanted(ModelBundle bundle, Path bundleFile, QuantizeOptions options) {
+        boolean stfpm = "stfpm".equals(bundle.method());
+        if (stfpm && Boolean.TRUE.equals(options.refit)) {
+            throw new AnomalyJException("Model " + bundleFile + " is an STFPM model, whose head is a trained student network"
+                    + " rather than a fitted memory bank or Gaussians, so it cannot be refitted; quantize it without a refit (leave out --refit, or untick Refit in Fiji).");
+        }
+        return options.refit != null ? options.refit : QuantizeOptions.refitByDefault(options.precision, bundle.method());
+    }
+
     public static ModelBundle quantize(ModelBundle bundle, Path bundleFile, QuantizeOptions options, Progress progress,
             Consumer<String> warn) {
         byte[] onnx = bundle.backboneOnnx();
@@ -70,6 +94,7 @@ public final class BundleQuantizer {
         report.addProperty("float_bytes", onnx.length);
         report.addProperty("bytes", bytes.length);
         report.addProperty("head", "as fitted on the float backbone's features (post-training quantization)");
+        report.addProperty("refit", false);
         JsonObject training = bundle.training().deepCopy();
         training.add("quantization", report);
         BackboneDescriptor d = bundle.backbone().withSha256(Hashes.sha256(bytes))
@@ -85,6 +110,10 @@ public final class BundleQuantizer {
      * repeated (the three-sigma rule on held-out images is used).
      */
     public static ModelBundle refit(ModelBundle quantized, Path bundleFile, QuantizeOptions options, Progress progress) {
+        if ("stfpm".equals(quantized.method())) {
+            throw new AnomalyJException("Model " + bundleFile + " is an STFPM model, whose head is a trained student network"
+                    + " rather than a fitted memory bank or Gaussians, so it cannot be refitted; quantize it without a refit (leave out --refit, or untick Refit in Fiji).");
+        }
         Path folder = calibrationFolderOf(quantized, options);
         if (folder == null) {
             throw new AnomalyJException("Cannot refit " + bundleFile + ": its training folder no longer exists;"
@@ -104,7 +133,15 @@ public final class BundleQuantizer {
             t.backbone = onnx.toString();
             t.layers = new ArrayList<>(quantized.layers());
             t.size = quantized.inputSize();
+            // a non-square tiled geometry (e.g. KolektorSDD's 256 x 640) is kept: width and height
+            t.height = quantized.inputHeight() != quantized.inputWidth() ? quantized.inputHeight() : 0;
             t.tiling = quantized.tiling();
+            t.tileStandardize = quantized.manifest().getAsJsonObject("tiling").has("standardization");
+            JsonObject tr = quantized.training();
+            if (tr.has("images_available") && tr.has("images_fit") && tr.has("images_calibration")) {
+                // trained with --max-train: the same seeded subset of the training images
+                t.maxTrainImages = tr.get("images_fit").getAsInt() + tr.get("images_calibration").getAsInt();
+            }
             t.blurSigma = quantized.blurSigma();
             t.threads = options.threads;
             JsonObject o = quantized.training().has("options") ? quantized.training().getAsJsonObject("options") : new JsonObject();
@@ -127,6 +164,7 @@ public final class BundleQuantizer {
             JsonObject training = refit.training().deepCopy();
             JsonObject q = quantized.training().getAsJsonObject("quantization").deepCopy();
             q.addProperty("head", "refit on features of the quantized backbone");
+            q.addProperty("refit", true);
             training.add("quantization", q);
             training.addProperty("backbone_source", quantized.training().has("backbone_source")
                     ? quantized.training().get("backbone_source").getAsString() + " (quantized)" : name);

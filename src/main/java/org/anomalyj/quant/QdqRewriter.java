@@ -16,6 +16,12 @@ import org.anomalyj.onnx.Tensors;
  * activation scale x weight scale, and each planned activation tensor gets
  * QuantizeLinear -> DequantizeLinear (uint8, asymmetric: U8S8, what ORT's x86 kernels run
  * fastest), whose output replaces the tensor for all its readers. Graph outputs stay float.
+ *
+ * <p>File size matters for small backbones (MobileNetV2: 0.7 MB of int8 model), so the
+ * DequantizeLinear of weights and biases has no zero-point input (optional, and 0 of the input's
+ * type by definition: the same arithmetic as an explicit all-zero tensor), and every tensor and
+ * node this class adds gets a short counter name ({@code a3q}, {@code w12s}, ...) instead of one
+ * derived from the original names. The graph's own tensor names, its inputs and outputs are kept.
  */
 final class QdqRewriter {
     private QdqRewriter() {
@@ -68,6 +74,15 @@ final class QdqRewriter {
     }
 
     static void rewrite(QuantGraph g, QdqPlan plan, Map<String, float[]> ranges) {
+        rewrite(g, plan, ranges, false);
+    }
+
+    /**
+     * @param explicitZeroPoints also write the all-zero zero-point tensors of weights and biases
+     *                           (the form before they were dropped; tests compare both)
+     */
+    static void rewrite(QuantGraph g, QdqPlan plan, Map<String, float[]> ranges, boolean explicitZeroPoints) {
+        Names names = new Names(g);
         List<OnnxMl.NodeProto> out = new ArrayList<>();
         Map<String, float[]> params = new HashMap<>();
         for (String t : plan.qdqSource.keySet()) {
@@ -76,15 +91,18 @@ final class QdqRewriter {
         }
         // readers of a quantized tensor read its DequantizeLinear output
         Map<String, String> rename = new HashMap<>();
+        Map<String, String> prefix = new HashMap<>();
         for (String t : plan.qdqSource.keySet()) {
-            rename.put(t, t + "_dq");
+            String a = names.prefix("a");
+            prefix.put(t, a);
+            rename.put(t, a + "d");
         }
         Map<Integer, Map<String, String>> weightRename = new HashMap<>();
         for (QdqPlan.WeightOp op : plan.weightOps) {
             Map<String, String> r = new HashMap<>();
-            r.put(op.weight, quantizeWeight(g, op, out));
+            r.put(op.weight, quantizeWeight(g, op, names.prefix("w"), explicitZeroPoints, out));
             if (op.bias != null) {
-                r.put(op.bias, quantizeBias(g, op, params.get(op.activation)[0], out));
+                r.put(op.bias, quantizeBias(g, op, params.get(op.activation)[0], names.prefix("b"), explicitZeroPoints, out));
             }
             weightRename.put(op.node, r);
         }
@@ -94,7 +112,7 @@ final class QdqRewriter {
         }
         java.util.Set<String> outs = g.outputNames();
         for (String in : g.inputs) {
-            emitQdq(g, in, bySource, params, out);
+            emitQdq(g, in, bySource, params, prefix, out);
         }
         for (int i = 0; i < g.nodes.size(); i++) {
             if (plan.absorbed.contains(i)) {
@@ -110,7 +128,7 @@ final class QdqRewriter {
             }
             out.add(n);
             for (String o : n.getOutputList()) {
-                emitQdq(g, o, bySource, params, out);
+                emitQdq(g, o, bySource, params, prefix, out);
             }
         }
         g.nodes.clear();
@@ -119,17 +137,55 @@ final class QdqRewriter {
     }
 
     private static void emitQdq(QuantGraph g, String source, Map<String, List<String>> bySource,
-            Map<String, float[]> params, List<OnnxMl.NodeProto> out) {
+            Map<String, float[]> params, Map<String, String> prefix, List<OnnxMl.NodeProto> out) {
         for (String t : bySource.getOrDefault(source, Collections.emptyList())) {
             float[] p = params.get(t);
-            String scale = t + "_qscale";
-            String zp = t + "_qzp";
+            String a = prefix.get(t);
+            String scale = a + "s";
+            String zp = a + "z";
             g.initializers.put(scale, Tensors.floatTensor(scale, new float[] {p[0]}));
+            // the uint8 zero point stays: it is not 0 for tensors with negative values, and it sets the type
             g.initializers.put(zp, Tensors.uint8Tensor(zp, new byte[] {(byte) (int) p[1]}));
-            out.add(QuantGraph.node("QuantizeLinear", "QuantizeLinear_" + t, Arrays.asList(source, scale, zp),
-                    Collections.singletonList(t + "_q")));
-            out.add(QuantGraph.node("DequantizeLinear", "DequantizeLinear_" + t, Arrays.asList(t + "_q", scale, zp),
-                    Collections.singletonList(t + "_dq")));
+            out.add(QuantGraph.node("QuantizeLinear", a + "Q", Arrays.asList(source, scale, zp),
+                    Collections.singletonList(a + "q")));
+            out.add(QuantGraph.node("DequantizeLinear", a + "D", Arrays.asList(a + "q", scale, zp),
+                    Collections.singletonList(a + "d")));
+        }
+    }
+
+    /** DequantizeLinear inputs: data and scale, plus an all-zero zero point only if asked for. */
+    private static List<String> dqInputs(String data, String scale, String zp, boolean explicitZeroPoint) {
+        return explicitZeroPoint ? Arrays.asList(data, scale, zp) : Arrays.asList(data, scale);
+    }
+
+    /** Short names for added tensors and nodes: a letter and a counter, skipping any name the graph already uses. */
+    private static final class Names {
+        private final java.util.Set<String> used = new java.util.HashSet<>();
+        private int next;
+
+        Names(QuantGraph g) {
+            used.addAll(g.initializers.keySet());
+            used.addAll(g.inputs);
+            used.addAll(g.outputNames());
+            for (OnnxMl.NodeProto n : g.nodes) {
+                used.addAll(n.getInputList());
+                used.addAll(n.getOutputList());
+                used.add(n.getName());
+            }
+        }
+
+        /** A fresh prefix p: the names p + one letter (s, z, q, d, Q, D, ...) are all unused. */
+        String prefix(String letter) {
+            while (true) {
+                String p = letter + Integer.toString(next++, 36);
+                boolean free = true;
+                for (String suffix : new String[] {"", "s", "z", "q", "d", "Q", "D"}) {
+                    free &= !used.contains(p + suffix);
+                }
+                if (free) {
+                    return p;
+                }
+            }
         }
     }
 
@@ -141,24 +197,26 @@ final class QdqRewriter {
         return d;
     }
 
-    private static String quantizeWeight(QuantGraph g, QdqPlan.WeightOp op, List<OnnxMl.NodeProto> out) {
+    private static String quantizeWeight(QuantGraph g, QdqPlan.WeightOp op, String base, boolean explicitZeroPoint,
+            List<OnnxMl.NodeProto> out) {
         OnnxMl.TensorProto w = g.initializers.get(op.weight);
         long[] dims = dims(w);
         float[] v = Tensors.floats(w);
         float[] scales = channelScales(v, dims, op.axis);
-        String base = op.weight + "_n" + op.node;
-        String q = base + "_int8";
+        String q = base + "q";
         g.initializers.put(q, Tensors.int8Tensor(q, quantizeWeights(v, dims, op.axis, scales), dims));
-        g.initializers.put(base + "_scale", Tensors.floatTensor(base + "_scale", scales, scales.length));
-        g.initializers.put(base + "_zp", Tensors.int8Tensor(base + "_zp", new byte[scales.length], scales.length));
+        g.initializers.put(base + "s", Tensors.floatTensor(base + "s", scales, scales.length));
+        if (explicitZeroPoint) {
+            g.initializers.put(base + "z", Tensors.int8Tensor(base + "z", new byte[scales.length], scales.length));
+        }
         op.weightScales = scales;
-        out.add(QuantGraph.node("DequantizeLinear", "DequantizeLinear_" + base,
-                Arrays.asList(q, base + "_scale", base + "_zp"), Collections.singletonList(base + "_dq"),
-                QuantGraph.intAttr("axis", op.axis)));
-        return base + "_dq";
+        out.add(QuantGraph.node("DequantizeLinear", base + "D", dqInputs(q, base + "s", base + "z", explicitZeroPoint),
+                Collections.singletonList(base + "d"), QuantGraph.intAttr("axis", op.axis)));
+        return base + "d";
     }
 
-    private static String quantizeBias(QuantGraph g, QdqPlan.WeightOp op, float inputScale, List<OnnxMl.NodeProto> out) {
+    private static String quantizeBias(QuantGraph g, QdqPlan.WeightOp op, float inputScale, String base,
+            boolean explicitZeroPoint, List<OnnxMl.NodeProto> out) {
         float[] b = Tensors.floats(g.initializers.get(op.bias));
         float[] scales = new float[b.length];
         int[] q = new int[b.length];
@@ -166,13 +224,13 @@ final class QdqRewriter {
             scales[c] = inputScale * op.weightScales[c];
             q[c] = (int) Math.max(Integer.MIN_VALUE + 1, Math.min(Integer.MAX_VALUE, Math.round((double) b[c] / scales[c])));
         }
-        String base = op.bias + "_n" + op.node;
-        g.initializers.put(base + "_int32", Tensors.int32Tensor(base + "_int32", q, b.length));
-        g.initializers.put(base + "_scale", Tensors.floatTensor(base + "_scale", scales, b.length));
-        g.initializers.put(base + "_zp", Tensors.int32Tensor(base + "_zp", new int[b.length], b.length));
-        out.add(QuantGraph.node("DequantizeLinear", "DequantizeLinear_" + base,
-                Arrays.asList(base + "_int32", base + "_scale", base + "_zp"), Collections.singletonList(base + "_dq"),
-                QuantGraph.intAttr("axis", 0)));
-        return base + "_dq";
+        g.initializers.put(base + "q", Tensors.int32Tensor(base + "q", q, b.length));
+        g.initializers.put(base + "s", Tensors.floatTensor(base + "s", scales, b.length));
+        if (explicitZeroPoint) {
+            g.initializers.put(base + "z", Tensors.int32Tensor(base + "z", new int[b.length], b.length));
+        }
+        out.add(QuantGraph.node("DequantizeLinear", base + "D", dqInputs(base + "q", base + "s", base + "z", explicitZeroPoint),
+                Collections.singletonList(base + "d"), QuantGraph.intAttr("axis", 0)));
+        return base + "d";
     }
 }

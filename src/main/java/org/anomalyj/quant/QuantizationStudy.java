@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.anomalyj.Progress;
 import org.anomalyj.api.EvaluationResult;
+import org.anomalyj.api.HeapWatch;
 import org.anomalyj.api.Evaluator;
 import org.anomalyj.api.InferencePipeline;
 import org.anomalyj.api.ModelBundle;
@@ -20,10 +21,14 @@ import org.anomalyj.img.FloatImage;
 
 /**
  * One row of the quantization study (docs/quantization.md): evaluates a bundle on a category
- * (image AUROC, pixel AUROC, AUPRO, end-to-end ms/image) and, in the same run, times the backbone
- * alone over the same test images. Prints one JSON line.
+ * (image AUROC, pixel AUROC, AUPRO) and records the peak Java heap kept alive during the
+ * evaluation ({@link HeapWatch}) and the process's peak resident memory. Prints one JSON line.
  *
- * <p>{@code java -cp anomalyj.jar org.anomalyj.quant.QuantizationStudy MODEL.zip CATEGORY_DIR [THREADS]}
+ * <p>{@code java -cp anomalyj.jar org.anomalyj.quant.QuantizationStudy MODEL.zip CATEGORY_DIR [THREADS [MAX_TEST]]}
+ *
+ * <p>{@code ... QuantizationStudy --cpu CATEGORY_DIR IMAGES MODEL.zip...}: CPU time per image of
+ * the backbone alone and of the whole detection (resize, backbone, head, map, blur) of several
+ * bundles, ONNX Runtime with one thread, alternating in rounds (see {@link #cpu}).
  *
  * <p>{@code ... QuantizationStudy --latency CATEGORY_DIR IMAGES THREADS MODEL.zip...}: backbone-only ms/image of
  * several bundles in one process, alternating in rounds, so that their ratios hold even on a
@@ -42,6 +47,10 @@ public final class QuantizationStudy {
             backboneCpu(Paths.get(args[1]), args[2], Integer.parseInt(args[3]));
             return;
         }
+        if (args[0].equals("--cpu")) {
+            cpu(Datasets.openOne(Paths.get(args[1])), Integer.parseInt(args[2]), java.util.Arrays.copyOfRange(args, 3, args.length));
+            return;
+        }
         if (args[0].equals("--latency")) {
             latency(Datasets.openOne(Paths.get(args[1])), Integer.parseInt(args[2]), Integer.parseInt(args[3]), args);
             return;
@@ -49,12 +58,21 @@ public final class QuantizationStudy {
         Path model = Paths.get(args[0]);
         Category category = Datasets.openOne(Paths.get(args[1]));
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        int maxTest = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+        category = category.withTestSubset(maxTest, new org.anomalyj.api.TrainOptions().seed);
+        EvaluationResult r;
+        double heapMb;
+        try (HeapWatch heap = new HeapWatch()) {
+            ModelBundle bundle = ModelBundle.load(model);
+            r = new Evaluator(threads).evaluate(bundle, category, null, Progress.NONE);
+            heapMb = heap.peakMb();
+        }
         ModelBundle bundle = ModelBundle.load(model);
-        EvaluationResult r = new Evaluator(threads).evaluate(bundle, category, null, Progress.NONE);
-        double backboneMs = backboneMsPerImage(bundle, category, threads);
         JsonObject o = r.toJson();
         o.addProperty("model", model.toString());
-        o.addProperty("backbone_ms_per_image", backboneMs);
+        o.addProperty("test_images", category.test().size());
+        o.addProperty("peak_heap_mb", heapMb);
+        o.addProperty("peak_rss_mb", peakResidentMb());
         try {
             o.addProperty("model_bytes", Files.size(model));
         } catch (java.io.IOException e) {
@@ -178,30 +196,102 @@ public final class QuantizationStudy {
         }
     }
 
+    /** CPU time of every live Java thread (nanosecond resolution, unlike the process's clock-tick total). */
+    private static long allThreadsCpuNanos(java.lang.management.ThreadMXBean bean) {
+        long sum = 0;
+        for (long id : bean.getAllThreadIds()) {
+            long t = bean.getThreadCpuTime(id);
+            sum += Math.max(t, 0);
+        }
+        return sum;
+    }
+
     private static double sortedCpu(double[] v) {
         double[] c = v.clone();
         java.util.Arrays.sort(c);
         return c[0];
     }
 
-    /** Test images the backbone-only timing runs on (evenly spaced over the test split). */
-    static final int BACKBONE_TIMING_IMAGES = 100;
-
-    /** Mean backbone-only time over up to 100 test images (resized and loaded beforehand, one warm-up run). */
-    static double backboneMsPerImage(ModelBundle bundle, Category category, int threads) {
-        List<FloatImage> inputs = new ArrayList<>();
-        List<Sample> test = category.test();
-        int n = Math.min(BACKBONE_TIMING_IMAGES, test.size());
-        for (int i = 0; i < n; i++) {
-            inputs.add(InferencePipeline.toModelInput(ImageReader.read(test.get(i * test.size() / n).image()), bundle.inputSize()));
-        }
-        try (FeatureExtractor e = bundle.openExtractor(threads)) {
-            e.extract(inputs.get(0));
-            long t0 = System.nanoTime();
-            for (FloatImage img : inputs) {
-                e.extract(img);
+    /** The process's peak resident set size (VmHWM, Linux), in MB; NaN elsewhere. */
+    static double peakResidentMb() {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
             }
-            return (System.nanoTime() - t0) / 1e6 / inputs.size();
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: no figure
+        }
+        return Double.NaN;
+    }
+
+    /**
+     * CPU time per image of several bundles, robust to a machine shared with other work: ONNX
+     * Runtime runs with one intra-op thread, so it computes on the calling thread, and the
+     * backbone's cost is that thread's CPU time. End to end ({@code ImageScorer.predict} on the
+     * decoded image: resize, backbone, head, upsampling, blur) is measured as the CPU time of all
+     * Java threads, so the head's loops count whichever pool threads they run on (run the JVM
+     * with {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=1} to keep them on few
+     * threads; the JVM's own garbage-collector threads are not counted). In each of 5 rounds
+     * every bundle runs the images one after the other (backbone block, then end-to-end block);
+     * the best round counts, as other processes can only add time (caches, memory bandwidth).
+     */
+    static void cpu(Category category, int images, String[] models) {
+        int rounds = 5;
+        java.lang.management.ThreadMXBean threadCpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        List<org.anomalyj.api.Detector> detectors = new ArrayList<>();
+        for (String m : models) {
+            detectors.add(new org.anomalyj.api.Detector(ModelBundle.load(Paths.get(m)), Double.NaN, 1));
+        }
+        List<FloatImage> decoded = new ArrayList<>();
+        List<Sample> test = category.test();
+        int n = Math.min(images, test.size());
+        for (int i = 0; i < n; i++) {
+            decoded.add(ImageReader.read(test.get(i * test.size() / n).image()));
+        }
+        double[][] backbone = new double[models.length][rounds];
+        double[][] endToEnd = new double[models.length][rounds];
+        double[][] endToEndThread = new double[models.length][rounds];
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < models.length; k++) {
+                org.anomalyj.api.Detector d = detectors.get(k);
+                int size = d.bundle().tiling().tiled() ? d.bundle().tiling().tile() : d.bundle().inputSize();
+                List<FloatImage> inputs = new ArrayList<>();
+                for (FloatImage img : decoded) {
+                    inputs.add(InferencePipeline.toModelInput(img, size));
+                }
+                FeatureExtractor e = d.extractor();
+                e.extract(inputs.get(0));
+                long c0 = threadCpu.getCurrentThreadCpuTime();
+                for (FloatImage img : inputs) {
+                    e.extract(img);
+                }
+                backbone[k][r] = (threadCpu.getCurrentThreadCpuTime() - c0) / 1e6 / n;
+                d.pipeline().predict(decoded.get(0));
+                long p0 = allThreadsCpuNanos(threadCpu);
+                long t0 = threadCpu.getCurrentThreadCpuTime();
+                for (FloatImage img : decoded) {
+                    d.pipeline().predict(img);
+                }
+                endToEndThread[k][r] = (threadCpu.getCurrentThreadCpuTime() - t0) / 1e6 / n;
+                endToEnd[k][r] = (allThreadsCpuNanos(threadCpu) - p0) / 1e6 / n;
+            }
+        }
+        for (int k = 0; k < models.length; k++) {
+            JsonObject o = new JsonObject();
+            o.addProperty("model", models[k]);
+            o.addProperty("backbone_cpu_ms", sortedCpu(backbone[k]));
+            o.addProperty("end_to_end_cpu_ms", sortedCpu(endToEnd[k]));
+            o.addProperty("end_to_end_calling_thread_cpu_ms", sortedCpu(endToEndThread[k]));
+            o.addProperty("backbone_ratio_to_first", sortedCpu(backbone[k]) / sortedCpu(backbone[0]));
+            o.addProperty("end_to_end_ratio_to_first", sortedCpu(endToEnd[k]) / sortedCpu(endToEnd[0]));
+            o.addProperty("images", n);
+            o.addProperty("rounds", rounds);
+            o.addProperty("ort_threads", 1);
+            o.addProperty("common_pool_parallelism", java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
+            System.out.println(o);
+            detectors.get(k).close();
         }
     }
 }

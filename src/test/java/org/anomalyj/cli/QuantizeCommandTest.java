@@ -9,10 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.anomalyj.api.ModelBundle;
 import org.anomalyj.data.SampleDataGenerator;
 import org.anomalyj.quant.BackboneQuantizer;
+import org.anomalyj.quant.BundleQuantizer;
 import org.anomalyj.quant.TinyBackbones;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
@@ -44,7 +46,7 @@ public class QuantizeCommandTest {
         assertEquals(r.err, 0, r.exit);
         int8 = root.resolve("int8.zip");
         r = CliRunner.run("quantize", "--model", model.toString(), "--precision", "int8", "--calibration", "percentile",
-                "--calibration-images", "8", "--out", int8.toString());
+                "--calibration-images", "8", "--no-refit", "--out", int8.toString());
         assertEquals(r.err, 0, r.exit);
         assertTrue(r.out, r.out.contains("int8"));
     }
@@ -58,6 +60,7 @@ public class QuantizeCommandTest {
         assertEquals("int8", q.get("precision").getAsString());
         assertEquals("percentile", q.get("calibration").getAsString());
         assertEquals(8, q.get("images").getAsInt());
+        assertEquals(false, q.get("refit").getAsBoolean());
         assertEquals(3, q.getAsJsonObject("ops_quantized").get("Conv").getAsInt());
         ModelBundle a = ModelBundle.load(model);
         ModelBundle b = ModelBundle.load(int8);
@@ -84,21 +87,42 @@ public class QuantizeCommandTest {
         Path fp16 = root.resolve("fp16.zip");
         CliRunner r = CliRunner.run("quantize", "--model", model.toString(), "--precision", "fp16", "--out", fp16.toString());
         assertEquals(r.err, 0, r.exit);
+        // FP16 keeps the float-fitted head by default
+        assertEquals(false, ModelBundle.load(fp16).training().getAsJsonObject("quantization").get("refit").getAsBoolean());
+        assertEquals(arrays(model), arrays(fp16));
         CliRunner d = CliRunner.run("detect", "--model", fp16.toString(), "--input", firstDefectFolder().toString(),
                 "--out", root.resolve("detect-fp16").toString());
         assertEquals(d.err, 0, d.exit);
     }
 
     @Test
-    public void refitFitsTheHeadAgainOnQuantizedFeatures() throws Exception {
+    public void int8RefitsTheHeadByDefaultAndNoRefitKeepsTheFloatOne() throws Exception {
         Path refit = root.resolve("refit.zip");
-        CliRunner r = CliRunner.run("quantize", "--model", model.toString(), "--calibration", "minmax", "--refit",
+        CliRunner r = CliRunner.run("quantize", "--model", model.toString(), "--calibration", "minmax",
                 "--out", refit.toString());
         assertEquals(r.err, 0, r.exit);
+        assertTrue(r.out, r.out.contains("head refitted"));
         ModelBundle b = ModelBundle.load(refit);
         ModelBundle ptq = ModelBundle.load(int8);
         JsonObject q = b.training().getAsJsonObject("quantization");
         assertTrue(q.toString(), q.get("head").getAsString().startsWith("refit"));
+        assertEquals(true, q.get("refit").getAsBoolean());
+        // the memory bank (every stored array) was fitted again on INT8 features: not the float model's
+        Map<String, String> floatArrays = arrays(model);
+        Map<String, String> refitArrays = arrays(refit);
+        assertEquals(floatArrays.keySet(), refitArrays.keySet());
+        assertTrue(floatArrays.keySet().toString(), !floatArrays.isEmpty());
+        int banks = 0;
+        for (String name : floatArrays.keySet()) {
+            if (name.contains("memory_bank")) {
+                assertTrue(name, !floatArrays.get(name).equals(refitArrays.get(name)));
+                banks++;
+            }
+        }
+        assertEquals(floatArrays.keySet().toString(), 1, banks);
+        assertTrue(!floatArrays.equals(refitArrays));
+        // --no-refit (the setup's bundle) keeps every array byte for byte
+        assertEquals(floatArrays, arrays(int8));
         assertEquals("int8", BackboneQuantizer.existingQuantization(b.backboneOnnx(), "refit"));
         // a new fit on other features gives other thresholds than the float model's
         assertTrue(b.calibration().imageThreshold() != ModelBundle.load(model).calibration().imageThreshold());
@@ -106,6 +130,56 @@ public class QuantizeCommandTest {
         CliRunner d = CliRunner.run("detect", "--model", refit.toString(), "--input", firstDefectFolder().toString(),
                 "--out", root.resolve("detect-refit").toString());
         assertEquals(d.err, 0, d.exit);
+    }
+
+    @Test
+    public void aTiledEnsembleIsRefittedTileByTileWithItsGeometry() throws Exception {
+        Path onnx = root.resolve("backbones").resolve("tiny.onnx");
+        Path tiled = root.resolve("tiled.zip");
+        CliRunner t = CliRunner.run("train", "--data", category.toString(), "--backbone", onnx.toString(), "--size", "64x32",
+                "--tiling", "ens", "--tile", "32", "--stride", "32", "--max-train", "6", "--out", tiled.toString());
+        assertEquals(t.err, 0, t.exit);
+        Path q = root.resolve("tiled-int8.zip");
+        CliRunner r = CliRunner.run("quantize", "--model", tiled.toString(), "--calibration-images", "4", "--out", q.toString());
+        assertEquals(r.err, 0, r.exit);
+        ModelBundle a = ModelBundle.load(tiled);
+        ModelBundle b = ModelBundle.load(q);
+        assertEquals(true, b.training().getAsJsonObject("quantization").get("refit").getAsBoolean());
+        assertEquals(a.tiling().mode(), b.tiling().mode());
+        assertEquals(a.models().size(), b.models().size());
+        assertEquals(2, b.models().size());
+        assertEquals(a.inputWidth(), b.inputWidth());
+        assertEquals(a.inputHeight(), b.inputHeight());
+        // the same 6 seeded training images (--max-train), fitted again
+        assertEquals(a.training().get("images_fit").getAsInt(), b.training().get("images_fit").getAsInt());
+        assertTrue(!arrays(tiled).equals(arrays(q)));
+        CliRunner d = CliRunner.run("detect", "--model", q.toString(), "--input", firstDefectFolder().toString(),
+                "--out", root.resolve("detect-tiled").toString());
+        assertEquals(d.err, 0, d.exit);
+    }
+
+    @Test
+    public void anStfpmModelIsNotRefittedByDefaultAndAnExplicitRefitIsRefused() {
+        ModelBundle f = ModelBundle.load(model);
+        // the tiny model's backbone with an STFPM head: what matters here is only the method
+        ModelBundle stfpm = new ModelBundle(new org.anomalyj.model.stfpm.StfpmModel(f.layers(),
+                org.anomalyj.model.stfpm.StfpmAnomalyMap.SUM, null), f.backbone(), f.backboneOnnx(), f.layers(),
+                f.inputSize(), f.blurSigma(), f.calibration(), f.training());
+        assertEquals("stfpm", stfpm.method());
+        org.anomalyj.quant.QuantizeOptions o = new org.anomalyj.quant.QuantizeOptions();
+        o.calibrationImages = 2;
+        o.refit = Boolean.TRUE;
+        try {
+            BundleQuantizer.quantizeBundle(stfpm, model, o, org.anomalyj.Progress.NONE, w -> { });
+            org.junit.Assert.fail("an STFPM refit must be refused");
+        } catch (org.anomalyj.AnomalyJException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("STFPM") && e.getMessage().contains(model.toString()));
+        }
+        // the INT8 default: quantized, head (and thresholds) kept
+        o.refit = null;
+        ModelBundle q = BundleQuantizer.quantizeBundle(stfpm, model, o, org.anomalyj.Progress.NONE, w -> { });
+        assertEquals(false, q.training().getAsJsonObject("quantization").get("refit").getAsBoolean());
+        assertEquals(f.calibration().imageThreshold(), q.calibration().imageThreshold(), 0);
     }
 
     @Test
@@ -159,6 +233,19 @@ public class QuantizeCommandTest {
         CliRunner r = CliRunner.run("quantize", "--model", out.toString(), "--out", root.resolve("w.zip").toString());
         assertEquals(1, r.exit);
         assertTrue(r.err, r.err.contains("already quantized"));
+    }
+
+    /** The bundle's stored arrays (memory bank, Gaussians, statistics): entry name to the sha256 of its bytes. */
+    private static Map<String, String> arrays(Path bundle) throws Exception {
+        Map<String, String> m = new java.util.TreeMap<>();
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(bundle.toFile())) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(z.entries())) {
+                if (e.getName().endsWith(".npy")) {
+                    m.put(e.getName(), org.anomalyj.backbone.Hashes.sha256(z.getInputStream(e).readAllBytes()));
+                }
+            }
+        }
+        return m;
     }
 
     private static Path firstDefectFolder() throws Exception {

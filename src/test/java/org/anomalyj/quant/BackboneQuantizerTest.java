@@ -1,5 +1,6 @@
 package org.anomalyj.quant;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
@@ -112,13 +113,77 @@ public class BackboneQuantizerTest {
         assertTrue("entropy scale " + entropy, entropy < minmax && entropy != percentile);
     }
 
+    /** The scale of the QuantizeLinear that reads the graph input x. */
     private static float inputScale(QuantizedBackbone q) throws Exception {
-        for (OnnxMl.TensorProto t : OnnxMl.ModelProto.parseFrom(q.onnx()).getGraph().getInitializerList()) {
-            if (t.getName().equals("x_qscale")) {
-                return Tensors.floats(t)[0];
+        OnnxMl.GraphProto g = OnnxMl.ModelProto.parseFrom(q.onnx()).getGraph();
+        for (OnnxMl.NodeProto n : g.getNodeList()) {
+            if (n.getOpType().equals("QuantizeLinear") && n.getInput(0).equals("x")) {
+                for (OnnxMl.TensorProto t : g.getInitializerList()) {
+                    if (t.getName().equals(n.getInput(1))) {
+                        return Tensors.floats(t)[0];
+                    }
+                }
             }
         }
-        throw new AssertionError("no x_qscale");
+        throw new AssertionError("no QuantizeLinear on x");
+    }
+
+    /** The tiny graph quantized with the given zero-point form, same calibration ranges. */
+    private static byte[] rewritten(byte[] f, List<float[]> cal, boolean explicitZeroPoints) {
+        QuantGraph g = QuantGraph.parse(f, "tiny");
+        GraphPreparer.prepare(g);
+        QdqPlan plan = QdqPlan.of(g);
+        Map<String, ActivationHistogram> stats = BackboneQuantizer.calibrate(g, plan.qdqSource.keySet(), TinyBackbone.INPUT,
+                cal, SIZE, SIZE, false, 1, Progress.NONE);
+        Map<String, float[]> ranges = new java.util.HashMap<>();
+        stats.forEach((t, h) -> ranges.put(t, h.range(CalibrationMethod.MINMAX)));
+        QdqRewriter.rewrite(g, plan, ranges, explicitZeroPoints);
+        return g.toBytes();
+    }
+
+    @Test
+    public void omittedWeightAndBiasZeroPointsGiveBitIdenticalOutputsInASmallerFile() throws Exception {
+        byte[] f = TinyBackbone.build(1);
+        List<float[]> cal = images(4, SIZE);
+        byte[] explicit = rewritten(f, cal, true);
+        byte[] omitted = rewritten(f, cal, false);
+        // 3 weights and 2 biases lose their zero-point initializer; the 3 uint8 activation zero points stay
+        assertEquals(initializerCount(explicit) - 5, initializerCount(omitted));
+        int dqWithZp = 0;
+        for (OnnxMl.NodeProto n : OnnxMl.ModelProto.parseFrom(omitted).getGraph().getNodeList()) {
+            dqWithZp += n.getOpType().equals("DequantizeLinear") && n.getInputCount() == 3 ? 1 : 0;
+        }
+        assertEquals(3, dqWithZp);
+        assertTrue(omitted.length < explicit.length);
+        for (float[] x : Arrays.asList(cal.get(1), OrtRun.image(4242, SIZE, SIZE, 1.0))) {
+            float[] a = OrtRun.run(explicit, "x", "feat", x, SIZE, SIZE);
+            float[] b = OrtRun.run(omitted, "x", "feat", x, SIZE, SIZE);
+            assertArrayEquals(a, b, 0f);
+        }
+        // and the optimiser still fuses the same QLinearConvs
+        assertEquals(OrtRun.optimizedOpTypes(explicit, tmp.newFolder().toPath()).get("QLinearConv"),
+                OrtRun.optimizedOpTypes(omitted, tmp.newFolder().toPath()).get("QLinearConv"));
+    }
+
+    @Test
+    public void generatedNamesAreShortAndTheGraphKeepsItsInputAndOutputNames() throws Exception {
+        byte[] q = int8(TinyBackbone.build(1), images(2, SIZE), SIZE, CalibrationMethod.MINMAX).onnx();
+        OnnxMl.GraphProto g = OnnxMl.ModelProto.parseFrom(q).getGraph();
+        assertEquals("x", g.getInput(0).getName());
+        assertEquals("feat", g.getOutput(0).getName());
+        java.util.Set<String> original = new java.util.HashSet<>();
+        for (OnnxMl.NodeProto n : OnnxMl.ModelProto.parseFrom(TinyBackbone.build(1)).getGraph().getNodeList()) {
+            original.addAll(n.getOutputList());
+        }
+        for (OnnxMl.NodeProto n : g.getNodeList()) {
+            for (String o : n.getOutputList()) {
+                assertTrue(o, original.contains(o) || o.length() <= 4);
+            }
+        }
+    }
+
+    private static int initializerCount(byte[] onnx) throws Exception {
+        return OnnxMl.ModelProto.parseFrom(onnx).getGraph().getInitializerCount();
     }
 
     @Test
