@@ -23,11 +23,12 @@ public final class QuantizeAction {
      * @param model    the float bundle (.zip or unpacked folder)
      * @param output   the quantized bundle to write (.zip, not the input)
      * @param options  precision, calibration method and images, data folder (null: the training folder) and threads
-     * @param refit    fit the head again on the quantized backbone's features (the CLI's default for INT8)
+     * @param refit    fit the head again on the quantized backbone's features: true, false, or null for the
+     *                 default (INT8: when the features moved far from the float ones, see QuantizeOptions#refitByDefault)
      * @param warnings receives one line per warning (e.g. operators left in float)
      * @return the quantized bundle as saved
      */
-    public static ModelBundle quantize(Path model, Path output, QuantizeOptions options, boolean refit, Progress progress,
+    public static ModelBundle quantize(Path model, Path output, QuantizeOptions options, Boolean refit, Progress progress,
             Consumer<String> warnings) {
         if (model == null || !Files.exists(model)) {
             throw new AnomalyJException("The model " + model + " does not exist; choose a model bundle (.zip).");

@@ -28,6 +28,8 @@ public class Quantize_Anomaly_Model implements PlugIn {
         UserErrors.run(TITLE, this::runWithDialog);
     }
 
+    private static final String[] REFITS = {"auto", "yes", "no"};
+
     private void runWithDialog() {
         QuantizeOptions defaults = new QuantizeOptions();
         PluginDialog gd = new PluginDialog(TITLE);
@@ -40,9 +42,10 @@ public class Quantize_Anomaly_Model implements PlugIn {
         gd.addNumber("Calibration_images", defaults.calibrationImages, 0, "normal images");
         gd.addFolder("Data", "");
         gd.addMessage("optional: folder of normal images (an MVTec category uses train/good); empty = the training folder");
-        gd.addCheckbox("Refit", QuantizeOptions.refitByDefault(defaults.precision, null));
+        gd.addChoice("Refit", REFITS, "auto");
         gd.addMessage("refit: fit the memory bank / Gaussians and thresholds again on the quantized features (as long as"
-                + " training); recommended for int8, not needed for fp16 or possible for STFPM models");
+                + " training); auto: int8 refits when its features moved more than "
+                + (int) Math.round(100 * QuantizeOptions.REFIT_FEATURE_ERROR) + "% from the float ones; never for fp16 or STFPM/DCAM");
         if (!gd.show()) {
             return;
         }
@@ -53,7 +56,8 @@ public class Quantize_Anomaly_Model implements PlugIn {
         o.calibration = CalibrationMethod.parse(gd.nextChoice());
         o.calibrationImages = (int) gd.nextNumber();
         o.data = Dialogs.path(gd.nextString());
-        boolean refit = gd.nextBoolean();
+        String refitChoice = gd.nextChoice();
+        Boolean refit = "yes".equals(refitChoice) ? Boolean.TRUE : "no".equals(refitChoice) ? Boolean.FALSE : null;
         if (o.calibrationImages < 1) {
             throw new org.anomalyj.AnomalyJException(TITLE + ": calibration_images must be at least 1, not "
                     + o.calibrationImages + ".");
@@ -65,7 +69,9 @@ public class Quantize_Anomaly_Model implements PlugIn {
             JsonObject r = q.training().getAsJsonObject("quantization");
             IJ.log(TITLE + ": wrote " + output + " (" + o.precision.id()
                     + (o.precision == Precision.INT8 ? ", calibration " + o.calibration.id() : "")
-                    + (refit ? ", head refitted" : "") + "; backbone " + r.get("float_bytes").getAsLong() + " -> "
+                    + (r.has("refit") && r.get("refit").getAsBoolean() ? ", head refitted" : "")
+                    + (r.has("feature_error") ? String.format(java.util.Locale.ROOT, ", feature error %.3f",
+                            r.get("feature_error").getAsDouble()) : "") + "; backbone " + r.get("float_bytes").getAsLong() + " -> "
                     + r.get("bytes").getAsLong() + " bytes; quantized " + r.get("ops_quantized") + "; left in float "
                     + r.get("ops_left_float") + ")");
         } finally {

@@ -19,6 +19,7 @@ import org.anomalyj.data.Category;
 import org.anomalyj.data.Datasets;
 import org.anomalyj.data.ImageReader;
 import org.anomalyj.img.FloatImage;
+import org.anomalyj.model.stfpm.StfpmModel;
 
 /**
  * Quantizes the backbone embedded in a model bundle and returns an ordinary bundle around it: the
@@ -32,26 +33,43 @@ public final class BundleQuantizer {
 
     /**
      * What {@code anomalyj quantize} and the Fiji command do: {@link #quantize} and, when
-     * {@code options.refit} asks for it (or by default for INT8, {@link QuantizeOptions#refitByDefault}),
-     * {@link #refit}. {@code training.quantization.refit} in the result says which.
+     * {@code options.refit} asks for it (or, for INT8 when it is not given, when the quantized
+     * backbone's features moved too far from the float ones the head was fitted on:
+     * {@link QuantizeOptions#refitByDefault}), {@link #refit}. {@code training.quantization} in the
+     * result records the feature error ({@code feature_error}) and whether the head was refitted.
      *
-     * @throws AnomalyJException if a refit is asked for an STFPM model (its head is a trained network)
+     * @throws AnomalyJException if a refit is asked for an STFPM/DCAM model (its head is a trained network)
      */
     public static ModelBundle quantizeBundle(ModelBundle bundle, Path bundleFile, QuantizeOptions options, Progress progress,
             Consumer<String> warn) {
-        boolean refit = refitWanted(bundle, bundleFile, options);
+        if (Boolean.TRUE.equals(options.refit)) {
+            refusesRefitOfATrainedHead(bundle, bundleFile);
+        }
         ModelBundle q = quantize(bundle, bundleFile, options, progress, warn);
-        return refit ? refit(q, bundleFile, options, progress) : q;
+        double error = Double.NaN;
+        if (options.precision == Precision.INT8) {
+            error = FeatureError.relative(bundle, q, calibrationFiles(bundle, bundleFile, options), options.threads);
+            q.training().getAsJsonObject("quantization").addProperty("feature_error", error);
+        }
+        boolean refit = options.refit != null ? options.refit
+                : QuantizeOptions.refitByDefault(options.precision, bundle.method(), error);
+        if (!refit) {
+            return q;
+        }
+        ModelBundle r = refit(q, bundleFile, options, progress);
+        if (!Double.isNaN(error)) {
+            r.training().getAsJsonObject("quantization").addProperty("feature_error", error);
+        }
+        return r;
     }
 
-    /** Whether {@link #quantizeBundle} refits; refuses an explicit refit of an STFPM model before any work is done. */
-    static boolean refitWanted(ModelBundle bundle, Path bundleFile, QuantizeOptions options) {
-        boolean stfpm = "stfpm".equals(bundle.method());
-        if (stfpm && Boolean.TRUE.equals(options.refit)) {
-            throw new AnomalyJException("Model " + bundleFile + " is an STFPM model, whose head is a trained student network"
-                    + " rather than a fitted memory bank or Gaussians, so it cannot be refitted; quantize it without a refit (leave out --refit, or untick Refit in Fiji).");
+    /** An STFPM/DCAM head is a trained network, not fitted statistics: a refit is refused (before any work is done). */
+    static void refusesRefitOfATrainedHead(ModelBundle bundle, Path bundleFile) {
+        if (StfpmModel.isDistillation(bundle.method())) {
+            throw new AnomalyJException("Model " + bundleFile + " is an " + bundle.method().toUpperCase(java.util.Locale.ROOT)
+                    + " model, whose head is a trained student network rather than a fitted memory bank or Gaussians,"
+                    + " so it cannot be refitted; quantize it without a refit (leave out --refit, or untick Refit in Fiji).");
         }
-        return options.refit != null ? options.refit : QuantizeOptions.refitByDefault(options.precision, bundle.method());
     }
 
     public static ModelBundle quantize(ModelBundle bundle, Path bundleFile, QuantizeOptions options, Progress progress,
@@ -110,10 +128,7 @@ public final class BundleQuantizer {
      * repeated (the three-sigma rule on held-out images is used).
      */
     public static ModelBundle refit(ModelBundle quantized, Path bundleFile, QuantizeOptions options, Progress progress) {
-        if ("stfpm".equals(quantized.method())) {
-            throw new AnomalyJException("Model " + bundleFile + " is an STFPM model, whose head is a trained student network"
-                    + " rather than a fitted memory bank or Gaussians, so it cannot be refitted; quantize it without a refit (leave out --refit, or untick Refit in Fiji).");
-        }
+        refusesRefitOfATrainedHead(quantized, bundleFile);
         Path folder = calibrationFolderOf(quantized, options);
         if (folder == null) {
             throw new AnomalyJException("Cannot refit " + bundleFile + ": its training folder no longer exists;"

@@ -13,7 +13,7 @@ public final class QuantizeOptions {
     public Path data;
     /**
      * Fit the head (memory bank / Gaussians) and thresholds again on the quantized backbone's
-     * features: {@code null} = the default for the precision ({@link #refitByDefault}), true or false
+     * features: {@code null} = the default ({@link #refitByDefault}), true or false
      * to choose.
      */
     public Boolean refit;
@@ -21,11 +21,23 @@ public final class QuantizeOptions {
     public int threads;
 
     /**
-     * INT8 refits by default: plain PTQ with the float-fitted head lost 2.8-16.4 points image AUROC
-     * on MobileNetV2 (docs/quantization.md) and calibration needs the training images anyway; FP16
-     * keeps the head (its feature error is ~1e-3). STFPM has no fitted head, so no refit.
+     * Relative feature error (see {@link FeatureError}) above which INT8 refits the head when
+     * neither --refit nor --no-refit is given. Measured (docs/quantization.md): MobileNetV2, whose
+     * PTQ head lost 2.8-16.4 points image AUROC and whose refit recovered them, moves its features by
+     * far more than ResNet50v2, whose PTQ head stayed within a point while a refit (a new coreset)
+     * cost up to 1.3. The threshold sits between the two.
      */
-    public static boolean refitByDefault(Precision precision, String method) {
-        return precision == Precision.INT8 && !"stfpm".equals(method);
+    public static final double REFIT_FEATURE_ERROR = 0.2;
+
+    /**
+     * The default: INT8 refits when its features moved more than {@link #REFIT_FEATURE_ERROR} from
+     * the float ones the head was fitted on (NaN, unknown: refit); FP16 keeps the head (its feature
+     * error is ~1e-3). STFPM/DCAM have no fitted head, so no refit.
+     */
+    public static boolean refitByDefault(Precision precision, String method, double featureError) {
+        if (precision != Precision.INT8 || org.anomalyj.model.stfpm.StfpmModel.isDistillation(method)) {
+            return false;
+        }
+        return Double.isNaN(featureError) || featureError > REFIT_FEATURE_ERROR;
     }
 }

@@ -95,10 +95,32 @@ public class QuantizeCommandTest {
         assertEquals(d.err, 0, d.exit);
     }
 
+    /**
+     * Without --refit/--no-refit, INT8 measures how far the quantized features moved (recorded as
+     * feature_error) and refits exactly when that exceeds the threshold.
+     */
     @Test
-    public void int8RefitsTheHeadByDefaultAndNoRefitKeepsTheFloatOne() throws Exception {
-        Path refit = root.resolve("refit.zip");
+    public void int8ByDefaultRefitsWhenItsFeaturesMovedFar() throws Exception {
+        Path auto = root.resolve("auto.zip");
         CliRunner r = CliRunner.run("quantize", "--model", model.toString(), "--calibration", "minmax",
+                "--out", auto.toString());
+        assertEquals(r.err, 0, r.exit);
+        JsonObject q = ModelBundle.load(auto).training().getAsJsonObject("quantization");
+        double error = q.get("feature_error").getAsDouble();
+        assertTrue(q.toString(), error > 0 && error < 1);
+        assertEquals(q.toString(), error > org.anomalyj.quant.QuantizeOptions.REFIT_FEATURE_ERROR,
+                q.get("refit").getAsBoolean());
+        // the float features against themselves: no error; a tiny one or a large one decides the default
+        assertEquals(false, org.anomalyj.quant.QuantizeOptions.refitByDefault(org.anomalyj.quant.Precision.INT8, "patchcore", 0.01));
+        assertEquals(true, org.anomalyj.quant.QuantizeOptions.refitByDefault(org.anomalyj.quant.Precision.INT8, "padim", 0.5));
+        assertEquals(false, org.anomalyj.quant.QuantizeOptions.refitByDefault(org.anomalyj.quant.Precision.INT8, "dcam", 0.5));
+        assertEquals(false, org.anomalyj.quant.QuantizeOptions.refitByDefault(org.anomalyj.quant.Precision.FP16, "patchcore", 0.5));
+    }
+
+    @Test
+    public void refitFitsTheHeadAgainAndNoRefitKeepsTheFloatOne() throws Exception {
+        Path refit = root.resolve("refit.zip");
+        CliRunner r = CliRunner.run("quantize", "--model", model.toString(), "--calibration", "minmax", "--refit",
                 "--out", refit.toString());
         assertEquals(r.err, 0, r.exit);
         assertTrue(r.out, r.out.contains("head refitted"));
@@ -140,7 +162,8 @@ public class QuantizeCommandTest {
                 "--tiling", "ens", "--tile", "32", "--stride", "32", "--max-train", "6", "--out", tiled.toString());
         assertEquals(t.err, 0, t.exit);
         Path q = root.resolve("tiled-int8.zip");
-        CliRunner r = CliRunner.run("quantize", "--model", tiled.toString(), "--calibration-images", "4", "--out", q.toString());
+        CliRunner r = CliRunner.run("quantize", "--model", tiled.toString(), "--calibration-images", "4", "--refit",
+                "--out", q.toString());
         assertEquals(r.err, 0, r.exit);
         ModelBundle a = ModelBundle.load(tiled);
         ModelBundle b = ModelBundle.load(q);
