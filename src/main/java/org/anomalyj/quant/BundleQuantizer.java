@@ -63,6 +63,11 @@ public final class BundleQuantizer {
         return r;
     }
 
+    /** The square input the backbone sees: the model's input size, or the tile size of a tiled model. */
+    static int backboneSide(ModelBundle bundle) {
+        return bundle.tiling().tiled() ? bundle.tiling().tile() : bundle.inputSize();
+    }
+
     /** An STFPM/DCAM head is a trained network, not fitted statistics: a refit is refused (before any work is done). */
     static void refusesRefitOfATrainedHead(ModelBundle bundle, Path bundleFile) {
         if (StfpmModel.isDistillation(bundle.method())) {
@@ -91,8 +96,7 @@ public final class BundleQuantizer {
         } else {
             List<Path> files = calibrationFiles(bundle, bundleFile, options);
             List<float[]> tensors = new ArrayList<>();
-            // The backbone of a tiled model sees tiles: calibrate at the tile size.
-            int side = bundle.tiling().tiled() ? bundle.tiling().tile() : bundle.inputSize();
+            int side = backboneSide(bundle);
             for (Path p : files) {
                 progress.checkCancelled();
                 tensors.add(inputTensor(ImageReader.read(p), bundle.backbone(), side));

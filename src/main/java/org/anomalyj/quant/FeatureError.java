@@ -25,7 +25,7 @@ public final class FeatureError {
      * @param images normal images (e.g. the calibration images), spread evenly; up to {@link #IMAGES} are used
      */
     public static double relative(ModelBundle floatBundle, ModelBundle quantized, List<Path> images, int threads) {
-        int side = floatBundle.tiling().tiled() ? floatBundle.tiling().tile() : floatBundle.inputSize();
+        int side = BundleQuantizer.backboneSide(floatBundle);
         int n = Math.min(IMAGES, images.size());
         if (n == 0) {
             return Double.NaN;

@@ -256,7 +256,7 @@ public final class QuantizationStudy {
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < models.length; k++) {
                 org.anomalyj.api.Detector d = detectors.get(k);
-                int size = d.bundle().tiling().tiled() ? d.bundle().tiling().tile() : d.bundle().inputSize();
+                int size = BundleQuantizer.backboneSide(d.bundle());
                 List<FloatImage> inputs = new ArrayList<>();
                 for (FloatImage img : decoded) {
                     inputs.add(InferencePipeline.toModelInput(img, size));
