@@ -29,7 +29,8 @@ def split(model):
 
 
 order = {"fp32": 0, "fp16": 1, "int8-minmax": 2, "int8-percentile": 3, "int8-entropy": 4,
-         "int8-minmax-ptq": 5, "int8-percentile-ptq": 6, "int8-entropy-ptq": 7}
+         "int8-minmax-refit": 5, "int8-percentile-refit": 6, "int8-entropy-refit": 7,
+         "int8-minmax-ptq": 8, "int8-percentile-ptq": 9, "int8-entropy-ptq": 10}
 keys = sorted(rows, key=lambda m: split(m)[:3] + (order.get(split(m)[3], 9),))
 print("| data set | method | backbone | variant | head | image AUROC | pixel AUROC | AUPRO | backbone CPU ms | "
       "end-to-end CPU ms | backbone / FP32 | backbone MB | bundle MB | peak heap MB | peak RSS MB |")
@@ -46,5 +47,5 @@ for m in keys:
     ratio = "%.2f" % c["backbone_ratio_to_first"] if c else "n/a"
     n = r.get("test_images")
     print("| %s%s | %s | %s | %s | %s | %.3f | %.3f | %.3f | %s | %s | %s | %.2f | %.1f | %.0f | %.0f |" % (
-        d, "" if n is None else " (%d test)" % n, meth, b, v.replace("-ptq", ""), head, r["image_auroc"], r["pixel_auroc"],
+        d, "" if n is None else " (%d test)" % n, meth, b, v.replace("-ptq", "").replace("-refit", ""), head, r["image_auroc"], r["pixel_auroc"],
         r["aupro"], bb, e2e, ratio, r["backbone_bytes"] / 1e6, r["model_bytes"] / 1e6, r["peak_heap_mb"], r["peak_rss_mb"]))
