@@ -1,12 +1,18 @@
 package org.anomalyj.quant;
 
+import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +20,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.anomalyj.AnomalyJException;
 import org.anomalyj.api.ModelBundle;
 import org.anomalyj.onnx.Sessions;
@@ -25,9 +32,14 @@ import org.anomalyj.onnx.Sessions;
  * <em>interleaved</em> (one run of each, repeated), so load changes hit all of them alike. Per
  * backbone it prints one JSON line: the median calling-thread CPU time and wall time per run, and
  * the median over repetitions of the CPU-time ratio to the first bundle's run in the same
- * repetition ({@code cpu_ratio_to_first}).
+ * repetition ({@code cpu_ratio_to_first}), and the operators of the graph ONNX Runtime actually
+ * runs after its optimisations ({@code optimized_ops}: QLinearConv, QLinearAdd, stray
+ * QuantizeLinear/DequantizeLinear, float ops left).
  *
  * <p>{@code java -cp anomalyj.jar org.anomalyj.quant.BackboneTiming RUNS MODEL.zip...}
+ *
+ * <p>{@code ... BackboneTiming --profile RUNS MODEL.zip}: ONNX Runtime's profiler over RUNS runs
+ * of one backbone (one thread): kernel microseconds per run by operator type, and the slowest nodes.
  */
 public final class BackboneTiming {
     private static final int WARMUP = 10;
@@ -38,6 +50,10 @@ public final class BackboneTiming {
     public static void main(String[] args) {
         if (args.length < 2) {
             throw new AnomalyJException("Usage: BackboneTiming RUNS MODEL.zip... (the first model is the reference).");
+        }
+        if (args[0].equals("--profile")) {
+            profile(ModelBundle.load(Paths.get(args[2])), Integer.parseInt(args[1]));
+            return;
         }
         int runs = Integer.parseInt(args[0]);
         List<ModelBundle> bundles = new ArrayList<>();
@@ -59,18 +75,100 @@ public final class BackboneTiming {
             o.addProperty("cpu_ms_median", median(cpuMs[k]));
             o.addProperty("wall_ms_median", median(wallMs[k]));
             o.addProperty("cpu_ratio_to_first", median(ratio));
+            o.add("optimized_ops", optimizedOps(bundles.get(k).backboneOnnx()));
             System.out.println(o);
         }
+    }
+
+    /** Operator counts of the graph ORT runs (its optimised model, written to a temporary file). */
+    static JsonObject optimizedOps(byte[] onnx) {
+        JsonObject o = new JsonObject();
+        try {
+            Path file = Files.createTempFile("anomalyj-optimized", ".onnx");
+            try {
+                try (OrtSession.SessionOptions options = Sessions.options(1)) {
+                    options.setOptimizedModelFilePath(file.toString());
+                    Sessions.environment().createSession(onnx, options).close();
+                }
+                Map<String, Integer> counts = new TreeMap<>();
+                for (OnnxMl.NodeProto n : OnnxMl.ModelProto.parseFrom(Files.readAllBytes(file)).getGraph().getNodeList()) {
+                    counts.merge(n.getOpType(), 1, Integer::sum);
+                }
+                counts.forEach(o::addProperty);
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException | OrtException e) {
+            throw new AnomalyJException("Could not write ONNX Runtime's optimised graph (" + e.getMessage() + ").", e);
+        }
+        return o;
+    }
+
+    /** Prints kernel time per run by operator type and the 15 slowest nodes, from ORT's profiler. */
+    static void profile(ModelBundle bundle, int runs) {
+        int side = BundleQuantizer.backboneSide(bundle);
+        try {
+            Path dir = Files.createTempDirectory("anomalyj-profile");
+            String trace;
+            try (OrtSession.SessionOptions options = Sessions.options(1)) {
+                options.enableProfiling(dir.resolve("ort").toString());
+                try (OrtSession session = Sessions.environment().createSession(bundle.backboneOnnx(), options);
+                        OnnxTensor t = OnnxTensor.createTensor(Sessions.environment(), FloatBuffer.wrap(input(side)),
+                                new long[] {1, 3, side, side})) {
+                    for (int r = 0; r < runs; r++) {
+                        session.run(Collections.singletonMap(bundle.backbone().input(), t)).close();
+                    }
+                    trace = session.endProfiling();
+                }
+            }
+            Map<String, Double> byOp = new TreeMap<>();
+            Map<String, Double> byNode = new TreeMap<>();
+            for (JsonElement e : JsonParser.parseString(new String(Files.readAllBytes(Paths.get(trace)),
+                    java.nio.charset.StandardCharsets.UTF_8)).getAsJsonArray()) {
+                JsonObject ev = e.getAsJsonObject();
+                String name = ev.has("name") ? ev.get("name").getAsString() : "";
+                if (!ev.has("cat") || !ev.get("cat").getAsString().equals("Node") || !name.endsWith("_kernel_time")) {
+                    continue;
+                }
+                double us = ev.get("dur").getAsDouble() / runs;
+                String op = ev.getAsJsonObject("args").get("op_name").getAsString();
+                byOp.merge(op, us, Double::sum);
+                byNode.merge(op + " " + name.substring(0, name.length() - "_kernel_time".length()), us, Double::sum);
+            }
+            Files.deleteIfExists(Paths.get(trace));
+            Files.deleteIfExists(dir);
+            JsonObject o = new JsonObject();
+            o.addProperty("backbone", bundle.backbone().name());
+            o.addProperty("runs", runs);
+            o.addProperty("kernel_us_per_run", byOp.values().stream().mapToDouble(Double::doubleValue).sum());
+            JsonObject ops = new JsonObject();
+            byOp.forEach(ops::addProperty);
+            o.add("us_by_op", ops);
+            JsonObject slowest = new JsonObject();
+            byNode.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(15)
+                    .forEach(en -> slowest.addProperty(en.getKey(), en.getValue()));
+            o.add("slowest_nodes_us", slowest);
+            System.out.println(o);
+        } catch (IOException | OrtException e) {
+            throw new AnomalyJException("ONNX Runtime could not profile the backbone of " + bundle.backbone().name()
+                    + " (" + e.getMessage() + ").", e);
+        }
+    }
+
+    /** Seeded values in a normalised input's range (convolution speed does not depend on them). */
+    private static float[] input(int side) {
+        float[] x = new float[3 * side * side];
+        Random random = new Random(1);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (0.5 * random.nextGaussian());
+        }
+        return x;
     }
 
     /** Fills {@code cpuMs[k][r]} and {@code wallMs[k][r]}: bundle k's backbone, repetition r. */
     static void time(List<ModelBundle> bundles, int runs, double[][] cpuMs, double[][] wallMs) {
         int side = BundleQuantizer.backboneSide(bundles.get(0));
-        float[] x = new float[3 * side * side];
-        Random random = new Random(1);
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (0.5 * random.nextGaussian()); // values in a normalised input's range
-        }
+        float[] x = input(side);
         ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         List<OrtSession> sessions = new ArrayList<>();
         List<OnnxTensor> tensors = new ArrayList<>();
