@@ -127,7 +127,7 @@ final class QdqRewriter {
                 }
             }
         }
-        // channels to add per padded Conv input (read before the weights are replaced below)
+        // channels to add per padded Conv input (the float weights are still there: unused initializers go at the end)
         Map<String, Integer> padTo = new HashMap<>();
         for (QdqPlan.WeightOp op : plan.weightOps) {
             if (op.paddedChannels > 0) {
