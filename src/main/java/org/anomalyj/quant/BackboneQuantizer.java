@@ -98,6 +98,11 @@ public final class BackboneQuantizer {
         plan.unhandled.forEach(un::add);
         r.add("unhandled_ops", un);
         r.addProperty("activation_tensors", plan.qdqSource.size());
+        int padded = 0;
+        for (QdqPlan.WeightOp op : plan.weightOps) {
+            padded += op.paddedChannels > 0 ? 1 : 0;
+        }
+        r.addProperty("conv_inputs_channel_padded", padded);
         return new QuantizedBackbone(g.toBytes(), r, warnings);
     }
 

@@ -15,7 +15,12 @@ import org.anomalyj.onnx.Tensors;
  * -127..127, so the u8 x s8 products cannot saturate), biases int32 with scale
  * activation scale x weight scale, and each planned activation tensor gets
  * QuantizeLinear -> DequantizeLinear (uint8, asymmetric: U8S8, what ORT's x86 kernels run
- * fastest), whose output replaces the tensor for all its readers. Graph outputs stay float.
+ * fastest), whose output replaces the tensor for all its readers. Graph outputs stay float: a
+ * quantized tensor that is also a graph output (or named as one by an Identity) is read from its
+ * DequantizeLinear, so that the QuantizeLinear stays its producer's only reader (ORT fuses a
+ * Conv or Add into an integer kernel only then). A Conv input marked for channel padding
+ * ({@link QdqPlan.WeightOp#paddedChannels}) is padded in uint8 between its Q and DQ (with the zero
+ * point, i.e. real zeros) and the weights get zero input channels.
  *
  * <p>File size matters for small backbones (MobileNetV2: 0.7 MB of int8 model), so the
  * DequantizeLinear of weights and biases has no zero-point input (optional, and 0 of the input's
@@ -111,24 +116,40 @@ final class QdqRewriter {
             bySource.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey());
         }
         java.util.Set<String> outs = g.outputNames();
+        // A quantized graph output: its producer writes a fresh float name, the DequantizeLinear writes the output.
+        Map<String, String> producerRename = new HashMap<>();
+        for (Map.Entry<String, String> e : plan.qdqSource.entrySet()) {
+            String t = e.getKey();
+            if (outs.contains(t) && !g.inputs.contains(t)) {
+                rename.put(t, t);
+                if (t.equals(e.getValue())) {
+                    producerRename.put(t, prefix.get(t) + "f");
+                }
+            }
+        }
+        // channels to add per padded Conv input (the float weights are still there: unused initializers go at the end)
+        Map<String, Integer> padTo = new HashMap<>();
+        for (QdqPlan.WeightOp op : plan.weightOps) {
+            if (op.paddedChannels > 0) {
+                padTo.put(op.activation, op.paddedChannels - (int) g.initializers.get(op.weight).getDims(1));
+            }
+        }
+        Emitter emit = new Emitter(g, bySource, params, prefix, rename, producerRename, padTo, out);
         for (String in : g.inputs) {
-            emitQdq(g, in, bySource, params, prefix, out);
+            emit.qdq(in);
         }
         for (int i = 0; i < g.nodes.size(); i++) {
             if (plan.absorbed.contains(i)) {
                 continue;
             }
-            OnnxMl.NodeProto n = g.nodes.get(i);
-            // an Identity that only names a graph output keeps reading the float tensor: no quantization error in the features
-            boolean outputAlias = n.getOpType().equals("Identity") && outs.contains(n.getOutput(0));
-            n = outputAlias ? n : GraphPreparer.renameInputs(n, rename);
+            OnnxMl.NodeProto n = GraphPreparer.renameInputs(g.nodes.get(i), rename);
             Map<String, String> w = weightRename.get(i);
             if (w != null) {
                 n = GraphPreparer.renameInputs(n, w);
             }
-            out.add(n);
+            out.add(renameOutputs(n, producerRename));
             for (String o : n.getOutputList()) {
-                emitQdq(g, o, bySource, params, prefix, out);
+                emit.qdq(o);
             }
         }
         g.nodes.clear();
@@ -136,20 +157,65 @@ final class QdqRewriter {
         g.dropUnusedInitializers();
     }
 
-    private static void emitQdq(QuantGraph g, String source, Map<String, List<String>> bySource,
-            Map<String, float[]> params, Map<String, String> prefix, List<OnnxMl.NodeProto> out) {
-        for (String t : bySource.getOrDefault(source, Collections.emptyList())) {
-            float[] p = params.get(t);
-            String a = prefix.get(t);
-            String scale = a + "s";
-            String zp = a + "z";
-            g.initializers.put(scale, Tensors.floatTensor(scale, new float[] {p[0]}));
-            // the uint8 zero point stays: it is not 0 for tensors with negative values, and it sets the type
-            g.initializers.put(zp, Tensors.uint8Tensor(zp, new byte[] {(byte) (int) p[1]}));
-            out.add(QuantGraph.node("QuantizeLinear", a + "Q", Arrays.asList(source, scale, zp),
-                    Collections.singletonList(a + "q")));
-            out.add(QuantGraph.node("DequantizeLinear", a + "D", Arrays.asList(a + "q", scale, zp),
-                    Collections.singletonList(a + "d")));
+    private static OnnxMl.NodeProto renameOutputs(OnnxMl.NodeProto n, Map<String, String> rename) {
+        OnnxMl.NodeProto.Builder b = null;
+        for (int k = 0; k < n.getOutputCount(); k++) {
+            String r = rename.get(n.getOutput(k));
+            if (r != null) {
+                b = b == null ? n.toBuilder() : b;
+                b.setOutput(k, r);
+            }
+        }
+        return b == null ? n : b.build();
+    }
+
+    /** Writes the QuantizeLinear -> [Pad] -> DequantizeLinear nodes of the tensors quantized from one source. */
+    private static final class Emitter {
+        private final QuantGraph g;
+        private final Map<String, List<String>> bySource;
+        private final Map<String, float[]> params;
+        private final Map<String, String> prefix;
+        private final Map<String, String> rename;
+        private final Map<String, String> producerRename;
+        private final Map<String, Integer> padTo;
+        private final List<OnnxMl.NodeProto> out;
+
+        Emitter(QuantGraph g, Map<String, List<String>> bySource, Map<String, float[]> params, Map<String, String> prefix,
+                Map<String, String> rename, Map<String, String> producerRename, Map<String, Integer> padTo,
+                List<OnnxMl.NodeProto> out) {
+            this.g = g;
+            this.bySource = bySource;
+            this.params = params;
+            this.prefix = prefix;
+            this.rename = rename;
+            this.producerRename = producerRename;
+            this.padTo = padTo;
+            this.out = out;
+        }
+
+        void qdq(String source) {
+            String read = producerRename.getOrDefault(source, source);
+            for (String t : bySource.getOrDefault(source, Collections.emptyList())) {
+                float[] p = params.get(t);
+                String a = prefix.get(t);
+                String scale = a + "s";
+                String zp = a + "z";
+                g.initializers.put(scale, Tensors.floatTensor(scale, new float[] {p[0]}));
+                // the uint8 zero point stays: it is not 0 for tensors with negative values, and it sets the type
+                g.initializers.put(zp, Tensors.uint8Tensor(zp, new byte[] {(byte) (int) p[1]}));
+                Integer pad = padTo.get(t);
+                String q = pad == null ? a + "q" : a + "u";
+                out.add(QuantGraph.node("QuantizeLinear", a + "Q", Arrays.asList(read, scale, zp), Collections.singletonList(q)));
+                if (pad != null) {
+                    // NCHW: pads = [begin N, C, H, W, end N, C, H, W]; the pad value is the zero point (real 0)
+                    g.initializers.put(a + "p", OnnxMl.TensorProto.newBuilder().setName(a + "p")
+                            .setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE).addDims(8)
+                            .addAllInt64Data(Arrays.asList(0L, 0L, 0L, 0L, 0L, (long) pad, 0L, 0L)).build());
+                    out.add(QuantGraph.node("Pad", a + "P", Arrays.asList(q, a + "p", zp), Collections.singletonList(a + "q")));
+                }
+                out.add(QuantGraph.node("DequantizeLinear", a + "D", Arrays.asList(a + "q", scale, zp),
+                        Collections.singletonList(rename.get(t))));
+            }
         }
     }
 
@@ -179,7 +245,7 @@ final class QdqRewriter {
             while (true) {
                 String p = letter + Integer.toString(next++, 36);
                 boolean free = true;
-                for (String suffix : new String[] {"", "s", "z", "q", "d", "Q", "D"}) {
+                for (String suffix : new String[] {"", "s", "z", "q", "d", "Q", "D", "f", "u", "p", "P"}) {
                     free &= !used.contains(p + suffix);
                 }
                 if (free) {
@@ -202,6 +268,10 @@ final class QdqRewriter {
         OnnxMl.TensorProto w = g.initializers.get(op.weight);
         long[] dims = dims(w);
         float[] v = Tensors.floats(w);
+        if (op.paddedChannels > 0) {
+            v = padInputChannels(v, dims, op.paddedChannels);
+            dims[1] = op.paddedChannels;
+        }
         float[] scales = channelScales(v, dims, op.axis);
         String q = base + "q";
         g.initializers.put(q, Tensors.int8Tensor(q, quantizeWeights(v, dims, op.axis, scales), dims));
@@ -213,6 +283,18 @@ final class QdqRewriter {
         out.add(QuantGraph.node("DequantizeLinear", base + "D", dqInputs(q, base + "s", base + "z", explicitZeroPoint),
                 Collections.singletonList(base + "d"), QuantGraph.intAttr("axis", op.axis)));
         return base + "d";
+    }
+
+    /** Conv weights [M, C, kh, kw] -> [M, padded, kh, kw] with zeros in the added input channels. */
+    static float[] padInputChannels(float[] w, long[] dims, int padded) {
+        int m = (int) dims[0];
+        int c = (int) dims[1];
+        int k = w.length / (m * c);
+        float[] p = new float[m * padded * k];
+        for (int o = 0; o < m; o++) {
+            System.arraycopy(w, o * c * k, p, o * padded * k, c * k);
+        }
+        return p;
     }
 
     private static String quantizeBias(QuantGraph g, QdqPlan.WeightOp op, float inputScale, String base,

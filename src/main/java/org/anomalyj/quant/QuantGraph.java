@@ -53,6 +53,16 @@ final class QuantGraph {
         }
     }
 
+    /** The version of the default (ai.onnx) operator set the model imports, 0 if none. */
+    int opset() {
+        for (OnnxMl.OperatorSetIdProto o : original.getOpsetImportList()) {
+            if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+                return (int) o.getVersion();
+            }
+        }
+        return 0;
+    }
+
     Set<String> outputNames() {
         Set<String> s = new LinkedHashSet<>();
         for (OnnxMl.ValueInfoProto v : outputs) {

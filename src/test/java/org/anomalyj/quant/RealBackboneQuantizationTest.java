@@ -77,7 +77,7 @@ public class RealBackboneQuantizationTest {
     }
 
     @Test
-    public void mobilenetInt8FusesEveryConvAndIsUnderThreeTenthsOfTheFloatFile() throws Exception {
+    public void mobilenetInt8FusesEveryConvAndAddAndIsUnderThreeTenthsOfTheFloatFile() throws Exception {
         byte[] f = read("mobilenetv2_imagenet_features_s8_s16.onnx");
         List<float[]> cal = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -88,6 +88,13 @@ public class RealBackboneQuantizationTest {
                 CalibrationMethod.ENTROPY, 2, Progress.NONE);
         Map<String, Integer> optimized = OrtRun.optimizedOpTypes(q.onnx(), tmp.getRoot().toPath());
         assertEquals(optimized.toString(), Integer.valueOf(39), optimized.get("QLinearConv"));
+        // all 8 residual Adds run as QLinearAdd (7 did, the one producing feat_s16 stayed a float Add between two
+        // DequantizeLinear); the only conversions left are the input's Q and one DQ per output (feat_s8, feat_s16)
+        assertEquals(optimized.toString(), Integer.valueOf(8), optimized.get("QLinearAdd"));
+        assertTrue(optimized.toString(), !optimized.containsKey("Add") && !optimized.containsKey("Conv"));
+        assertEquals(optimized.toString(), Integer.valueOf(1), optimized.get("QuantizeLinear"));
+        assertEquals(optimized.toString(), Integer.valueOf(2), optimized.get("DequantizeLinear"));
+        assertEquals(1, q.report().get("conv_inputs_channel_padded").getAsInt());
         // the size target; weight/bias zero points and long generated names made it 0.32
         assertTrue(q.onnx().length + " of " + f.length, q.onnx().length < 0.3 * f.length);
         float[] x = smooth(1);
