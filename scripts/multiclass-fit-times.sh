@@ -20,18 +20,9 @@ EXTRA=("$@")
 METHOD=${METHOD:-patchcore}
 JAR=target/anomalyj.jar
 [ -f "$JAR" ] || mvn -B -q -DskipTests package
-ROOT=target/multiclass-root
-rm -rf "$ROOT"
-mkdir -p "$ROOT" "$OUT"
-for category in "$SHARED"/datasets/* sample-data/*; do
-  name=$(basename "$category")
-  if [ -n "${ONLY:-}" ] && ! [[ " $ONLY " == *" $name "* ]]; then continue; fi
-  if [ -d "$category/train/good" ]; then
-    ln -s "$(cd "$category" && pwd)" "$ROOT/$name"
-  fi
-done
+mkdir -p "$OUT"
+source scripts/multiclass-root.sh
 CATEGORIES=$(ls "$ROOT")
-echo "categories: $(echo $CATEGORIES)" >&2
 RESNET="$SHARED/backbones/resnet50v2_imagenet_stage1to3.onnx"
 TSV="$OUT/fit-times.tsv"
 printf 'round\tsetup\tcategory\tseconds\tcpu_seconds\tbundle_bytes\n' > "$TSV"

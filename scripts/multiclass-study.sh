@@ -19,17 +19,8 @@ EXTRA=("$@")
 [ ${#METHODS[@]} -gt 0 ] || METHODS=(patchcore padim)
 JAR=target/anomalyj.jar
 [ -f "$JAR" ] || mvn -B -q -DskipTests package
-ROOT=target/multiclass-root
-rm -rf "$ROOT"
-mkdir -p "$ROOT" "$OUT"
-for category in "$SHARED"/datasets/* sample-data/*; do
-  name=$(basename "$category")
-  if [ -n "${ONLY:-}" ] && ! [[ " $ONLY " == *" $name "* ]]; then continue; fi
-  if [ -d "$category/train/good" ]; then
-    ln -s "$(cd "$category" && pwd)" "$ROOT/$(basename "$category")"
-  fi
-done
-echo "categories: $(ls "$ROOT" | tr '\n' ' ')" >&2
+mkdir -p "$OUT"
+source scripts/multiclass-root.sh
 RESNET="$SHARED/backbones/resnet50v2_imagenet_stage1to3.onnx"
 for method in "${METHODS[@]}"; do
   echo "== unified vs separate, $method, resnet50v2, size 256 ${EXTRA[*]:-}" >&2
