@@ -16,9 +16,8 @@ import org.anomalyj.onnx.Tensors;
  * activation scale x weight scale, and each planned activation tensor gets
  * QuantizeLinear -> DequantizeLinear (uint8, asymmetric: U8S8, what ORT's x86 kernels run
  * fastest), whose output replaces the tensor for all its readers. Graph outputs stay float: a
- * quantized tensor that is also a graph output (or named as one by an Identity) is read from its
- * DequantizeLinear, so that the QuantizeLinear stays its producer's only reader (ORT fuses a
- * Conv or Add into an integer kernel only then). A Conv input marked for channel padding
+ * quantized tensor that is also a graph output (or named as one by an Identity) keeps its float
+ * value there, so the features carry no extra 8-bit rounding. A Conv input marked for channel padding
  * ({@link QdqPlan.WeightOp#paddedChannels}) is padded in uint8 between its Q and DQ (with the zero
  * point, i.e. real zeros) and the weights get zero input channels.
  *
@@ -116,17 +115,6 @@ final class QdqRewriter {
             bySource.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey());
         }
         java.util.Set<String> outs = g.outputNames();
-        // A quantized graph output: its producer writes a fresh float name, the DequantizeLinear writes the output.
-        Map<String, String> producerRename = new HashMap<>();
-        for (Map.Entry<String, String> e : plan.qdqSource.entrySet()) {
-            String t = e.getKey();
-            if (outs.contains(t) && !g.inputs.contains(t)) {
-                rename.put(t, t);
-                if (t.equals(e.getValue())) {
-                    producerRename.put(t, prefix.get(t) + "f");
-                }
-            }
-        }
         // channels to add per padded Conv input (the float weights are still there: unused initializers go at the end)
         Map<String, Integer> padTo = new HashMap<>();
         for (QdqPlan.WeightOp op : plan.weightOps) {
@@ -134,7 +122,7 @@ final class QdqRewriter {
                 padTo.put(op.activation, op.paddedChannels - (int) g.initializers.get(op.weight).getDims(1));
             }
         }
-        Emitter emit = new Emitter(g, bySource, params, prefix, rename, producerRename, padTo, out);
+        Emitter emit = new Emitter(g, bySource, params, prefix, rename, padTo, out);
         for (String in : g.inputs) {
             emit.qdq(in);
         }
@@ -142,12 +130,15 @@ final class QdqRewriter {
             if (plan.absorbed.contains(i)) {
                 continue;
             }
-            OnnxMl.NodeProto n = GraphPreparer.renameInputs(g.nodes.get(i), rename);
+            OnnxMl.NodeProto n = g.nodes.get(i);
+            // an Identity that only names a graph output keeps reading the float tensor: no quantization error in the features
+            boolean outputAlias = n.getOpType().equals("Identity") && outs.contains(n.getOutput(0));
+            n = outputAlias ? n : GraphPreparer.renameInputs(n, rename);
             Map<String, String> w = weightRename.get(i);
             if (w != null) {
                 n = GraphPreparer.renameInputs(n, w);
             }
-            out.add(renameOutputs(n, producerRename));
+            out.add(n);
             for (String o : n.getOutputList()) {
                 emit.qdq(o);
             }
@@ -157,18 +148,6 @@ final class QdqRewriter {
         g.dropUnusedInitializers();
     }
 
-    private static OnnxMl.NodeProto renameOutputs(OnnxMl.NodeProto n, Map<String, String> rename) {
-        OnnxMl.NodeProto.Builder b = null;
-        for (int k = 0; k < n.getOutputCount(); k++) {
-            String r = rename.get(n.getOutput(k));
-            if (r != null) {
-                b = b == null ? n.toBuilder() : b;
-                b.setOutput(k, r);
-            }
-        }
-        return b == null ? n : b.build();
-    }
-
     /** Writes the QuantizeLinear -> [Pad] -> DequantizeLinear nodes of the tensors quantized from one source. */
     private static final class Emitter {
         private final QuantGraph g;
@@ -176,25 +155,22 @@ final class QdqRewriter {
         private final Map<String, float[]> params;
         private final Map<String, String> prefix;
         private final Map<String, String> rename;
-        private final Map<String, String> producerRename;
         private final Map<String, Integer> padTo;
         private final List<OnnxMl.NodeProto> out;
 
         Emitter(QuantGraph g, Map<String, List<String>> bySource, Map<String, float[]> params, Map<String, String> prefix,
-                Map<String, String> rename, Map<String, String> producerRename, Map<String, Integer> padTo,
+                Map<String, String> rename, Map<String, Integer> padTo,
                 List<OnnxMl.NodeProto> out) {
             this.g = g;
             this.bySource = bySource;
             this.params = params;
             this.prefix = prefix;
             this.rename = rename;
-            this.producerRename = producerRename;
             this.padTo = padTo;
             this.out = out;
         }
 
         void qdq(String source) {
-            String read = producerRename.getOrDefault(source, source);
             for (String t : bySource.getOrDefault(source, Collections.emptyList())) {
                 float[] p = params.get(t);
                 String a = prefix.get(t);
@@ -205,7 +181,7 @@ final class QdqRewriter {
                 g.initializers.put(zp, Tensors.uint8Tensor(zp, new byte[] {(byte) (int) p[1]}));
                 Integer pad = padTo.get(t);
                 String q = pad == null ? a + "q" : a + "u";
-                out.add(QuantGraph.node("QuantizeLinear", a + "Q", Arrays.asList(read, scale, zp), Collections.singletonList(q)));
+                out.add(QuantGraph.node("QuantizeLinear", a + "Q", Arrays.asList(source, scale, zp), Collections.singletonList(q)));
                 if (pad != null) {
                     // NCHW: pads = [begin N, C, H, W, end N, C, H, W]; the pad value is the zero point (real 0)
                     g.initializers.put(a + "p", OnnxMl.TensorProto.newBuilder().setName(a + "p")
