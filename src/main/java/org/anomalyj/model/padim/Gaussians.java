@@ -33,6 +33,7 @@ public final class Gaussians {
     private int buffered;
     private int n;
 
+    /** Gaussians of d-dimensional vectors at {@code positions} positions, {@link #DEFAULT_BATCH} images per update. */
     public Gaussians(int positions, int d) {
         this(positions, d, DEFAULT_BATCH);
     }

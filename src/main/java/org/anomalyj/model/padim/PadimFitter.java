@@ -15,8 +15,11 @@ import org.anomalyj.model.PatchEmbedding;
 
 /**
  * Fits PaDiM: layers aggregated without pooling (nearest upsampling, as anomalib), a seeded random
- * subset of d channels (sorted), and per position a Gaussian estimated in one streaming pass;
- * the fit adds epsilon * I and inverts each covariance by Cholesky (parallel over positions).
+ * subset of d channels (sorted), and per position a Gaussian estimated in one streaming pass
+ * ({@link Gaussians}, which adds the images in batches of {@value Gaussians#DEFAULT_BATCH});
+ * the fit adds epsilon * I and inverts each covariance by Cholesky ({@link CholeskyInverter},
+ * parallel over positions, buffers reused per task). At 1024 positions and d = 550 (ResNet50v2
+ * stages 2+3, 256 px) statistics and inverses each take about 10 CPU seconds (docs/performance.md).
  * Not thread-safe.
  */
 public final class PadimFitter implements ModelFitter {
