@@ -6,50 +6,14 @@ public final class Mahalanobis {
     }
 
     /**
-     * Inverse of a symmetric positive definite d x d matrix (row-major): S = L L^T, S^-1 = L^-T L^-1.
+     * Inverse of a symmetric positive definite d x d matrix (row-major; only the upper triangle is
+     * read): S = U^T U, S^-1 = U^-1 U^-T, by {@link CholeskyInverter} (which a caller inverting
+     * many matrices should reuse: this allocates its buffers).
      * @throws IllegalArgumentException when S is not positive definite
      */
     public static double[] invert(double[] s, int d) {
-        double[] l = new double[d * d];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j <= i; j++) {
-                double v = s[i * d + j];
-                for (int k = 0; k < j; k++) {
-                    v -= l[i * d + k] * l[j * d + k];
-                }
-                if (i == j) {
-                    if (!(v > 0)) {
-                        throw new IllegalArgumentException("matrix is not positive definite");
-                    }
-                    l[i * d + i] = Math.sqrt(v);
-                } else {
-                    l[i * d + j] = v / l[j * d + j];
-                }
-            }
-        }
-        // m = L^-1 (lower triangular), by forward substitution column by column
-        double[] m = new double[d * d];
-        for (int c = 0; c < d; c++) {
-            for (int i = c; i < d; i++) {
-                double v = i == c ? 1 : 0;
-                for (int k = c; k < i; k++) {
-                    v -= l[i * d + k] * m[k * d + c];
-                }
-                m[i * d + c] = v / l[i * d + i];
-            }
-        }
-        // S^-1 = M^T M
         double[] inv = new double[d * d];
-        for (int i = 0; i < d; i++) {
-            for (int j = i; j < d; j++) {
-                double v = 0;
-                for (int k = j; k < d; k++) {
-                    v += m[k * d + i] * m[k * d + j];
-                }
-                inv[i * d + j] = v;
-                inv[j * d + i] = v;
-            }
-        }
+        new CholeskyInverter(d).invert(s, inv);
         return inv;
     }
 
