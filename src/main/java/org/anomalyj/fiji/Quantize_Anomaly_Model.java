@@ -11,10 +11,10 @@ import org.anomalyj.quant.QuantizeOptions;
 
 /**
  * Plugins &gt; Anomaly Detection &gt; Quantize Anomaly Model... (ImageJ 1.x entry point). Macro:
- * <pre>run("Quantize Anomaly Model...", "model=[/path/model.zip] output=[/path/model-int8.zip] precision=int8 calibration=minmax calibration_images=32 data=[/path/grain] refit");</pre>
- * {@code data} is optional (default: the model's training folder), {@code refit} a checkbox key:
- * ticked by default in the dialog, as {@code anomalyj quantize} refits INT8 by default; in a macro,
- * as for every ImageJ checkbox, leaving the key out means unticked.
+ * <pre>run("Quantize Anomaly Model...", "model=[/path/model.zip] output=[/path/model-int8.zip] precision=int8 calibration=minmax calibration_images=32 data=[/path/grain] refit=auto");</pre>
+ * {@code data} is optional (default: the model's training folder); {@code refit=auto|yes|no}
+ * (default auto, as {@code anomalyj quantize}: INT8 refits the head when its features moved far
+ * from the float ones; yes = {@code --refit}, no = {@code --no-refit}).
  * The result and any warning go to the Log. Needs tribuo-util-onnx and protobuf-java on the class
  * path (Fiji's jars/); the quantized bundle then loads in every command like any other.
  */
