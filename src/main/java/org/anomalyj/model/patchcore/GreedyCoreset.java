@@ -31,6 +31,14 @@ public final class GreedyCoreset {
     private static final int PARALLEL_THRESHOLD = 16384;
     /** Dimensions summed between two early-exit checks in the distance update. */
     private static final int EARLY_EXIT_BLOCK = 16;
+    /** Principal components kept per point for the lower bound that filters the exact distances. */
+    static final int BOUND_DIMS = 16;
+    /** Relative slack on the principal-component lower bound (covers float rounding of both sums). */
+    private static final float BOUND_REL = 1.002f;
+    /** Points whose lower bounds are computed together (the partial sums stay in the L1 cache). */
+    private static final int TILE = 1024;
+    /** Points sampled for the covariance the principal axes come from. */
+    private static final int COVARIANCE_SAMPLE = 65536;
 
     private GreedyCoreset() {
     }
@@ -191,6 +199,18 @@ public final class GreedyCoreset {
         int[] farthest;
         /** Per cluster: how many members moved to the newest center in this iteration. */
         final int[] movedCount;
+        /** The principal axes the lower bounds are taken on. */
+        final PrincipalAxes axes;
+        /** Number of principal coordinates per point ({@code min(BOUND_DIMS, d)}). */
+        final int m;
+        /**
+         * Per cluster, its members' principal coordinates, dimension-major ({@code lb[j][k * cap + q]}
+         * with {@code cap = members[j].length}): a scan streams them and sums element-wise over the
+         * members, a loop the JIT vectorises, instead of reading every point's full row at random.
+         */
+        final float[][] lb;
+        /** Absolute slack of the lower bound test: the float rounding of the principal coordinates. */
+        float boundAbs;
 
         Selection(float[] points, int n, int d, int size) {
             this.points = points;
@@ -206,6 +226,9 @@ public final class GreedyCoreset {
             this.radius = new float[capacity];
             this.farthest = new int[capacity];
             this.movedCount = new int[capacity];
+            this.axes = PrincipalAxes.of(points, n, d, Math.min(BOUND_DIMS, d), COVARIANCE_SAMPLE);
+            this.m = axes.rank();
+            this.lb = new float[capacity][];
         }
 
         int[] run(int start, Progress progress) {
@@ -228,8 +251,35 @@ public final class GreedyCoreset {
                 }
             });
             updateExtent(0);
+            float[] lb0 = new float[Math.multiplyExact(m, n)];
+            float[] largest = new float[(n + 4095) / 4096];
+            IntStream.range(0, largest.length).parallel().forEach(b -> {
+                float[] y = new float[m];
+                int lo = b * 4096;
+                int hi = Math.min(n, lo + 4096);
+                float big = 0f;
+                for (int i = lo; i < hi; i++) {
+                    axes.rotate(points, i * d, y);
+                    for (int k = 0; k < m; k++) {
+                        lb0[k * n + i] = y[k];
+                        big = Math.max(big, Math.abs(y[k]));
+                    }
+                }
+                largest[b] = big;
+            });
+            float ymax = 0f;
+            for (float v : largest) {
+                ymax = Math.max(ymax, v);
+            }
+            lb[0] = lb0;
+            // |rounding error| of a coordinate difference <= 4 ulp(ymax) per dimension, so the
+            // bound's norm is off by at most e = sqrt(m) * 4 * 2^-24 * ymax; (a + e)^2 <= a^2 (1 + 1e-3)
+            // + 1001 e^2, and a factor of 2 on top
+            double e = Math.sqrt(m) * 4 * Math.ulp(1f) / 2 * ymax;
+            boundAbs = (float) (2002 * e * e);
 
             int[] selected = new int[size];
+            float[] yc = new float[m];
             int[] candidates = new int[capacity];
             int reportEvery = Math.max(1, size / 200);
             for (int t = 0; t < size; t++) {
@@ -250,6 +300,7 @@ public final class GreedyCoreset {
                 selected[t] = next;
                 int id = t + 1;
                 setCenter(id, next, c);
+                axes.rotate(points, next * d, yc);
                 distancesToCenters(id, c);
 
                 int nc = 0;
@@ -263,10 +314,10 @@ public final class GreedyCoreset {
                 }
                 final int ncf = nc;
                 if (work >= PARALLEL_THRESHOLD && nc > 1) {
-                    IntStream.range(0, ncf).parallel().forEach(q -> scan(candidates[q], c));
+                    IntStream.range(0, ncf).parallel().forEach(q -> scan(candidates[q], c, yc));
                 } else {
                     for (int q = 0; q < nc; q++) {
-                        scan(candidates[q], c);
+                        scan(candidates[q], c, yc);
                     }
                 }
                 // movers sit after each scanned cluster's new count: gather them into the new cluster
@@ -274,22 +325,31 @@ public final class GreedyCoreset {
                 for (int q = 0; q < nc; q++) {
                     moved += movedCount[candidates[q]];
                 }
-                int[] mine = new int[Math.max(1, moved)];
-                float[] mineDist = new float[mine.length];
-                int m = 0;
+                int cap = Math.max(1, moved);
+                int[] mine = new int[cap];
+                float[] mineDist = new float[cap];
+                float[] mineLb = new float[m * cap];
+                int at = 0;
                 for (int q = 0; q < nc; q++) {
                     int j = candidates[q];
-                    System.arraycopy(members[j], count[j], mine, m, movedCount[j]);
-                    System.arraycopy(dists[j], count[j], mineDist, m, movedCount[j]);
-                    m += movedCount[j];
-                    movedCount[j] = 0;
+                    int mv = movedCount[j];
+                    if (mv > 0) {
+                        int capJ = members[j].length;
+                        System.arraycopy(members[j], count[j], mine, at, mv);
+                        System.arraycopy(dists[j], count[j], mineDist, at, mv);
+                        for (int k = 0; k < m; k++) {
+                            System.arraycopy(lb[j], k * capJ + count[j], mineLb, k * cap + at, mv);
+                        }
+                        at += mv;
+                        movedCount[j] = 0;
+                    }
                     if (count[j] * 4 < members[j].length && members[j].length > 64) {
-                        members[j] = Arrays.copyOf(members[j], count[j]);
-                        dists[j] = Arrays.copyOf(dists[j], count[j]);
+                        shrink(j);
                     }
                 }
                 members[id] = mine;
                 dists[id] = mineDist;
+                lb[id] = mineLb;
                 count[id] = moved;
                 updateExtent(id);
             }
@@ -297,6 +357,19 @@ public final class GreedyCoreset {
             return selected;
         }
 
+
+        /** Reallocates cluster j's arrays to its member count (after most members left). */
+        private void shrink(int j) {
+            int cnt = count[j];
+            int capJ = members[j].length;
+            members[j] = Arrays.copyOf(members[j], cnt);
+            dists[j] = Arrays.copyOf(dists[j], cnt);
+            float[] l = new float[m * cnt];
+            for (int k = 0; k < m; k++) {
+                System.arraycopy(lb[j], k * capJ, l, k * cnt, cnt);
+            }
+            lb[j] = l;
+        }
 
         private void setCenter(int id, int point, float[] c) {
             System.arraycopy(points, point * d, c, 0, d);
@@ -321,27 +394,42 @@ public final class GreedyCoreset {
         }
 
         /**
-         * Updates the points of cluster j against new center c; points that get closer move to the
-         * end of the member array (after the new count), the cluster's radius is recomputed.
+         * Updates the points of cluster j against new center c (principal coordinates yc); points
+         * that get closer move to the end of the member array (after the new count), the cluster's
+         * radius is recomputed. A point's exact distance is only taken when both the triangle test
+         * and the lower bound on the principal axes say it could be below its current one.
          */
-        private void scan(int j, float[] c) {
+        private void scan(int j, float[] c, float[] yc) {
             int[] mem = members[j];
             float[] dl = dists[j];
+            float[] l = lb[j];
             int cnt = count[j];
+            int cap = mem.length;
             float bound = centerCenter[j] / (4f * (1f + MARGIN));
+            float abs = boundAbs;
             int movedHere = 0;
-            // positions (in mem) of points that pass the bound, evaluated eight at a time so the
+            float[] acc = new float[Math.min(TILE, cnt)];
+            // positions (in mem) of points that pass the bounds, evaluated eight at a time so the
             // eight sequential sums run as independent chains (a single sum is latency-bound)
             int[] pending = new int[8];
             int np = 0;
-            for (int q = 0; q <= cnt; q++) {
-                if (q < cnt && dl[q] >= bound) {
-                    pending[np++] = q;
+            for (int t0 = 0; t0 < cnt; t0 += TILE) {
+                int len = Math.min(TILE, cnt - t0);
+                lowerBounds(l, cap, t0, len, yc, acc);
+                for (int i = 0; i < len; i++) {
+                    int q = t0 + i;
+                    float v = dl[q];
+                    if (v >= bound && acc[i] < v * BOUND_REL + abs) {
+                        pending[np++] = q;
+                        if (np == 8) {
+                            movedHere += update(mem, dl, pending, np, c);
+                            np = 0;
+                        }
+                    }
                 }
-                if (np == 8 || (q == cnt && np > 0)) {
-                    movedHere += update(mem, dl, pending, np, c);
-                    np = 0;
-                }
+            }
+            if (np > 0) {
+                movedHere += update(mem, dl, pending, np, c);
             }
             if (movedHere > 0) {
                 // in-place partition: stayers to the front, movers (marked negative) to the back;
@@ -362,14 +450,39 @@ public final class GreedyCoreset {
                     int t = mem[lo];
                     float td = dl[lo];
                     mem[lo] = mem[hi];
-                    dl[lo++] = dl[hi];
+                    dl[lo] = dl[hi];
                     mem[hi] = ~t;
-                    dl[hi--] = td;
+                    dl[hi] = td;
+                    for (int k = 0, o = 0; k < m; k++, o += cap) {
+                        float tl = l[o + lo];
+                        l[o + lo] = l[o + hi];
+                        l[o + hi] = tl;
+                    }
+                    lo++;
+                    hi--;
                 }
             }
             count[j] = cnt - movedHere;
             movedCount[j] = movedHere;
             updateExtent(j);
+        }
+
+        /**
+         * acc[i] = squared distance on the principal axes between member from + i and the center,
+         * for len members: element-wise over members, one axis at a time.
+         */
+        private void lowerBounds(float[] l, int cap, int from, int len, float[] yc, float[] acc) {
+            Arrays.fill(acc, 0, len, 0f);
+            for (int k = 0; k < m; k++) {
+                accumulateSquares(acc, l, k * cap + from, yc[k], len);
+            }
+        }
+
+        private static void accumulateSquares(float[] acc, float[] row, int offset, float v, int n) {
+            for (int i = 0; i < n; i++) {
+                float t = row[offset + i] - v;
+                acc[i] += t * t;
+            }
         }
 
         /**
