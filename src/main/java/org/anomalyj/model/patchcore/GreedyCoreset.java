@@ -37,6 +37,8 @@ public final class GreedyCoreset {
     private static final float BOUND_REL = 1.002f;
     /** Points whose lower bounds are computed together (the partial sums stay in the L1 cache). */
     private static final int TILE = 1024;
+    /** Members of one cluster scanned by one task (big clusters are split between threads). */
+    private static final int SCAN_CHUNK = 8 * 1024;
     /** Points sampled for the covariance the principal axes come from. */
     private static final int COVARIANCE_SAMPLE = 65536;
 
@@ -211,6 +213,16 @@ public final class GreedyCoreset {
         final float[][] lb;
         /** Absolute slack of the lower bound test: the float rounding of the principal coordinates. */
         float boundAbs;
+        /**
+         * Per cluster ({@code j * m + k}), the box its members' principal coordinates span when the
+         * cluster was made or last shrunk; members only leave in between, so it stays a bounding box.
+         */
+        final float[] boxLo;
+        final float[] boxHi;
+        /** Scan tasks of one iteration: cluster, first member position, members that moved. */
+        int[] taskCluster;
+        int[] taskFrom;
+        int[] taskMoved;
 
         Selection(float[] points, int n, int d, int size) {
             this.points = points;
@@ -229,6 +241,8 @@ public final class GreedyCoreset {
             this.axes = PrincipalAxes.of(points, n, d, Math.min(BOUND_DIMS, d), COVARIANCE_SAMPLE);
             this.m = axes.rank();
             this.lb = new float[capacity][];
+            this.boxLo = new float[capacity * m];
+            this.boxHi = new float[capacity * m];
         }
 
         int[] run(int start, Progress progress) {
@@ -272,6 +286,7 @@ public final class GreedyCoreset {
                 ymax = Math.max(ymax, v);
             }
             lb[0] = lb0;
+            updateBox(0);
             // |rounding error| of a coordinate difference <= 4 ulp(ymax) per dimension, so the
             // bound's norm is off by at most e = sqrt(m) * 4 * 2^-24 * ymax; (a + e)^2 <= a^2 (1 + 1e-3)
             // + 1001 e^2, and a factor of 2 on top
@@ -281,6 +296,10 @@ public final class GreedyCoreset {
             int[] selected = new int[size];
             float[] yc = new float[m];
             int[] candidates = new int[capacity];
+            int maxTasks = capacity + n / SCAN_CHUNK + 1;
+            taskCluster = new int[maxTasks];
+            taskFrom = new int[maxTasks];
+            taskMoved = new int[maxTasks];
             int reportEvery = Math.max(1, size / 200);
             for (int t = 0; t < size; t++) {
                 if ((t & 63) == 0) {
@@ -307,17 +326,36 @@ public final class GreedyCoreset {
                 long work = 0;
                 for (int j = 0; j < clusters; j++) {
                     float r2 = radius[j];
-                    if (centerCenter[j] <= 4f * r2 * (1f + MARGIN)) {
+                    if (centerCenter[j] <= 4f * r2 * (1f + MARGIN) && boxDistance(j, yc) < r2 * BOUND_REL + boundAbs) {
                         candidates[nc++] = j;
                         work += count[j];
                     }
                 }
-                final int ncf = nc;
-                if (work >= PARALLEL_THRESHOLD && nc > 1) {
-                    IntStream.range(0, ncf).parallel().forEach(q -> scan(candidates[q], c, yc));
+                // split the scan into tasks of at most SCAN_CHUNK members, so one big cluster (early
+                // on, nearly all points are in a few) still keeps both cores busy
+                int nt = 0;
+                for (int q = 0; q < nc; q++) {
+                    int j = candidates[q];
+                    for (int from = 0; from < count[j]; from += SCAN_CHUNK) {
+                        taskCluster[nt] = j;
+                        taskFrom[nt++] = from;
+                    }
+                }
+                final int ntf = nt;
+                if (work >= PARALLEL_THRESHOLD && nt > 1) {
+                    IntStream.range(0, ntf).parallel().forEach(q -> taskMoved[q] = scanRange(taskCluster[q], taskFrom[q], c, yc));
                 } else {
-                    for (int q = 0; q < nc; q++) {
-                        scan(candidates[q], c, yc);
+                    for (int q = 0; q < nt; q++) {
+                        taskMoved[q] = scanRange(taskCluster[q], taskFrom[q], c, yc);
+                    }
+                }
+                for (int q = 0; q < nt; q++) {
+                    movedCount[taskCluster[q]] += taskMoved[q];
+                }
+                for (int q = 0; q < nc; q++) {
+                    int j = candidates[q];
+                    if (movedCount[j] > 0) {
+                        partition(j);
                     }
                 }
                 // movers sit after each scanned cluster's new count: gather them into the new cluster
@@ -352,6 +390,7 @@ public final class GreedyCoreset {
                 lb[id] = mineLb;
                 count[id] = moved;
                 updateExtent(id);
+                updateBox(id);
             }
             progress.update("coreset", size, size);
             return selected;
@@ -369,6 +408,38 @@ public final class GreedyCoreset {
                 System.arraycopy(lb[j], k * capJ, l, k * cnt, cnt);
             }
             lb[j] = l;
+            updateBox(j);
+        }
+
+        /** Bounding box of cluster j's members' principal coordinates (empty: an inverted box). */
+        private void updateBox(int j) {
+            float[] l = lb[j];
+            int cap = members[j].length;
+            int cnt = count[j];
+            for (int k = 0; k < m; k++) {
+                float lo = Float.POSITIVE_INFINITY;
+                float hi = Float.NEGATIVE_INFINITY;
+                for (int q = k * cap, end = q + cnt; q < end; q++) {
+                    lo = Math.min(lo, l[q]);
+                    hi = Math.max(hi, l[q]);
+                }
+                boxLo[j * m + k] = lo;
+                boxHi[j * m + k] = hi;
+            }
+        }
+
+        /**
+         * Squared distance from yc to cluster j's box: at most every member's principal-axis bound
+         * (float rounding is monotonic, so this holds for the computed values too).
+         */
+        private float boxDistance(int j, float[] yc) {
+            float s = 0f;
+            for (int k = 0, o = j * m; k < m; k++, o++) {
+                float v = yc[k];
+                float t = v < boxLo[o] ? boxLo[o] - v : v > boxHi[o] ? v - boxHi[o] : 0f;
+                s += t * t;
+            }
+            return s;
         }
 
         private void setCenter(int id, int point, float[] c) {
@@ -394,27 +465,28 @@ public final class GreedyCoreset {
         }
 
         /**
-         * Updates the points of cluster j against new center c (principal coordinates yc); points
-         * that get closer move to the end of the member array (after the new count), the cluster's
-         * radius is recomputed. A point's exact distance is only taken when both the triangle test
-         * and the lower bound on the principal axes say it could be below its current one.
+         * Updates members {@code from .. from + SCAN_CHUNK} of cluster j against new center c
+         * (principal coordinates yc): points that get closer get their new distance and are marked
+         * as movers ({@code ~index}); returns how many. A point's exact distance is only taken when
+         * both the triangle test and the lower bound on the principal axes say it could be below
+         * its current one.
          */
-        private void scan(int j, float[] c, float[] yc) {
+        private int scanRange(int j, int from, float[] c, float[] yc) {
             int[] mem = members[j];
             float[] dl = dists[j];
             float[] l = lb[j];
-            int cnt = count[j];
+            int to = Math.min(count[j], from + SCAN_CHUNK);
             int cap = mem.length;
             float bound = centerCenter[j] / (4f * (1f + MARGIN));
             float abs = boundAbs;
-            int movedHere = 0;
-            float[] acc = new float[Math.min(TILE, cnt)];
+            int moved = 0;
+            float[] acc = new float[Math.min(TILE, to - from)];
             // positions (in mem) of points that pass the bounds, evaluated eight at a time so the
             // eight sequential sums run as independent chains (a single sum is latency-bound)
             int[] pending = new int[8];
             int np = 0;
-            for (int t0 = 0; t0 < cnt; t0 += TILE) {
-                int len = Math.min(TILE, cnt - t0);
+            for (int t0 = from; t0 < to; t0 += TILE) {
+                int len = Math.min(TILE, to - t0);
                 lowerBounds(l, cap, t0, len, yc, acc);
                 for (int i = 0; i < len; i++) {
                     int q = t0 + i;
@@ -422,48 +494,56 @@ public final class GreedyCoreset {
                     if (v >= bound && acc[i] < v * BOUND_REL + abs) {
                         pending[np++] = q;
                         if (np == 8) {
-                            movedHere += update(mem, dl, pending, np, c);
+                            moved += update(mem, dl, pending, np, c);
                             np = 0;
                         }
                     }
                 }
             }
             if (np > 0) {
-                movedHere += update(mem, dl, pending, np, c);
+                moved += update(mem, dl, pending, np, c);
             }
-            if (movedHere > 0) {
-                // in-place partition: stayers to the front, movers (marked negative) to the back;
-                // order inside either group does not matter (ties are broken by point index)
-                int lo = 0;
-                int hi = cnt - 1;
-                while (true) {
-                    while (lo <= hi && mem[lo] >= 0) {
-                        lo++;
-                    }
-                    while (lo <= hi && mem[hi] < 0) {
-                        mem[hi] = ~mem[hi];
-                        hi--;
-                    }
-                    if (lo >= hi) {
-                        break;
-                    }
-                    int t = mem[lo];
-                    float td = dl[lo];
-                    mem[lo] = mem[hi];
-                    dl[lo] = dl[hi];
-                    mem[hi] = ~t;
-                    dl[hi] = td;
-                    for (int k = 0, o = 0; k < m; k++, o += cap) {
-                        float tl = l[o + lo];
-                        l[o + lo] = l[o + hi];
-                        l[o + hi] = tl;
-                    }
+            return moved;
+        }
+
+        /**
+         * Moves cluster j's marked members (movedCount[j] of them) behind the others, unmarked, and
+         * recomputes its radius. Order inside either group does not matter (ties are broken by
+         * point index).
+         */
+        private void partition(int j) {
+            int[] mem = members[j];
+            float[] dl = dists[j];
+            float[] l = lb[j];
+            int cap = mem.length;
+            int lo = 0;
+            int hi = count[j] - 1;
+            while (true) {
+                while (lo <= hi && mem[lo] >= 0) {
                     lo++;
+                }
+                while (lo <= hi && mem[hi] < 0) {
+                    mem[hi] = ~mem[hi];
                     hi--;
                 }
+                if (lo >= hi) {
+                    break;
+                }
+                int t = mem[lo];
+                float td = dl[lo];
+                mem[lo] = mem[hi];
+                dl[lo] = dl[hi];
+                mem[hi] = ~t;
+                dl[hi] = td;
+                for (int k = 0, o = 0; k < m; k++, o += cap) {
+                    float tl = l[o + lo];
+                    l[o + lo] = l[o + hi];
+                    l[o + hi] = tl;
+                }
+                lo++;
+                hi--;
             }
-            count[j] = cnt - movedHere;
-            movedCount[j] = movedHere;
+            count[j] -= movedCount[j];
             updateExtent(j);
         }
 
