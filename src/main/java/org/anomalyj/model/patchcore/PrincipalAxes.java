@@ -18,11 +18,13 @@ final class PrincipalAxes {
     private final double[] mean;
     /** Axes, one row of {@code dim} per axis. */
     private final double[][] axes;
+    private final double captured;
 
-    private PrincipalAxes(int dim, double[] mean, double[][] axes) {
+    private PrincipalAxes(int dim, double[] mean, double[][] axes, double captured) {
         this.dim = dim;
         this.mean = mean;
         this.axes = axes;
+        this.captured = captured;
     }
 
     /**
@@ -88,7 +90,29 @@ final class PrincipalAxes {
             orthonormalise(next, random);
             q = next;
         }
-        return new PrincipalAxes(d, mean, q);
+        double trace = 0;
+        for (int a = 0; a < d; a++) {
+            trace += cov[a][a];
+        }
+        double along = 0;
+        for (double[] axis : q) {
+            for (int a = 0; a < d; a++) {
+                double s = 0;
+                for (int b = 0; b < d; b++) {
+                    s += cov[a][b] * axis[b];
+                }
+                along += axis[a] * s;
+            }
+        }
+        return new PrincipalAxes(d, mean, q, trace > 0 ? along / trace : 1);
+    }
+
+    /**
+     * Fraction of the sample's variance on the axes (1 for data without variance): for arbitrary
+     * axes about rank / d, for data with a few dominant directions close to 1.
+     */
+    double capturedVariance() {
+        return captured;
     }
 
     /**
