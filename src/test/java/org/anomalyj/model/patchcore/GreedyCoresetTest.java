@@ -55,10 +55,63 @@ public class GreedyCoresetTest {
                     x[i * d + k] = (float) ((variant % 2 == 0 ? 5 * Math.sin(cluster * 7 + k) : 0) + r.nextGaussian());
                 }
             }
+            // the clustered variants take the principal-axis bound, the plain Gaussian one in 70
+            // dims does not (in 16 dims the 16 axes hold all the variance)
+            assertEquals(variant != 3,
+                    PrincipalAxes.of(x, n, d, Math.min(GreedyCoreset.BOUND_DIMS, d), 65536).capturedVariance()
+                            >= GreedyCoreset.MIN_CAPTURED_VARIANCE);
             int size = 300;
             int start = r.nextInt(n);
             assertArrayEquals(naive(x, n, d, size, start), GreedyCoreset.select(x, n, d, size, start, Progress.NONE));
         }
+    }
+
+    @Test
+    public void splitsBigClustersBetweenThreadsWithoutChangingTheSelection() {
+        // more points than one scan task takes and than the parallel threshold: the first clusters
+        // are scanned in several chunks by both threads
+        Random r = new Random(11);
+        int n = 40000;
+        int d = 24;
+        float[] x = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            int cluster = r.nextInt(6);
+            for (int k = 0; k < d; k++) {
+                x[i * d + k] = (float) (3 * Math.cos(cluster * 5 + k) + r.nextGaussian());
+            }
+        }
+        assertArrayEquals(naive(x, n, d, 60, 123), GreedyCoreset.select(x, n, d, 60, 123, Progress.NONE));
+    }
+
+    @Test
+    public void keepsTiesAndEmptiedClustersOnAnIntegerGrid() {
+        // few distinct coordinates: many equal distances (ties go to the lowest index) and
+        // clusters whose members all move to a later center
+        Random r = new Random(12);
+        int n = 4000;
+        int d = 20;
+        float[] x = new float[n * d];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextInt(3);
+        }
+        assertArrayEquals(naive(x, n, d, 400, 5), GreedyCoreset.select(x, n, d, 400, 5, Progress.NONE));
+    }
+
+    @Test
+    public void boundsStaySafeWhenTheSpreadIsTinyNextToTheOffsets() {
+        // far-apart, very tight groups: the rounding of the principal coordinates (relative to the
+        // largest one) is no longer small next to the distances inside a group
+        Random r = new Random(13);
+        int n = 3000;
+        int d = 32;
+        float[] x = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            int group = r.nextInt(4);
+            for (int k = 0; k < d; k++) {
+                x[i * d + k] = (float) (1000 * (group == k % 4 ? 1 : 0) + 0.01 * r.nextGaussian());
+            }
+        }
+        assertArrayEquals(naive(x, n, d, 200, 17), GreedyCoreset.select(x, n, d, 200, 17, Progress.NONE));
     }
 
     @Test
