@@ -96,8 +96,8 @@ public final class Mahalanobis {
      * element-wise over a contiguous range, which C2 vectorises) instead of one dot product per row
      * (a reduction C2 does not vectorise). The four rows are first copied (an intrinsic) into
      * scratch arrays that share z's index: on JDK 17, C2 left the same loop scalar when it read the
-     * rows in place at a different offset than z (measured: 1.35 x slower in cache, and no faster
-     * than with SuperWord off). z sums in float, the diagonal and the final sum in double.
+     * rows in place at a different offset than z (measured in cache: 1.35 x slower than the copied
+     * rows, and barely faster than itself with SuperWord off; docs/performance.md, PaDiM head). z sums in float, the diagonal and the final sum in double.
      * @throws IllegalArgumentException when {@code w} is smaller than d
      */
     public static float distanceSymmetric(float[] x, int xo, float[] mean, int mo, float[] inv, long io, int d,
