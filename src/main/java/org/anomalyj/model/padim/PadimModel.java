@@ -94,10 +94,10 @@ public final class PadimModel implements AnomalyModel {
         float[] scores = new float[height * width];
         int chunk = 64;
         IntStream.range(0, (scores.length + chunk - 1) / chunk).parallel().forEach(b -> {
-            float[] diff = new float[d];
+            Mahalanobis.Workspace work = new Mahalanobis.Workspace(d);
             for (int p = b * chunk; p < Math.min(scores.length, (b + 1) * chunk); p++) {
                 // the inverses are symmetric (M^T M from the Cholesky inverse): half of each is read
-                scores[p] = Mahalanobis.distanceSymmetric(x, p * d, mean, p * d, inverse, (long) p * d * d, d, diff);
+                scores[p] = Mahalanobis.distanceSymmetric(x, p * d, mean, p * d, inverse, (long) p * d * d, d, work);
             }
         });
         return new PatchScores(width, height, scores, OptionalDouble.empty());

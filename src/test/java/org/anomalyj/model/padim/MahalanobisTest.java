@@ -1,6 +1,8 @@
 package org.anomalyj.model.padim;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import java.util.Random;
 import org.junit.Test;
@@ -52,6 +54,87 @@ public class MahalanobisTest {
                 float half = Mahalanobis.distanceSymmetric(x, p * d, mean, p * d, inv, (long) p * d * d, d, new float[d]);
                 assertEquals("d=" + d, full, half, 1e-4 * (1 + full));
             }
+        }
+    }
+
+    /** A random SPD matrix A A^T / d + 0.5 I (eigenvalues in [0.5, ~4.5]), inverted, as floats. */
+    private static float[] randomInverse(Random r, int d) {
+        double[] a = new double[d * d];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = r.nextGaussian();
+        }
+        double[] s = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = i; j < d; j++) {
+                double v = 0;
+                for (int k = 0; k < d; k++) {
+                    v += a[i * d + k] * a[j * d + k];
+                }
+                s[i * d + j] = v / d;
+                s[j * d + i] = v / d;
+            }
+            s[i * d + i] += 0.5;
+        }
+        double[] inv = Mahalanobis.invert(s, d);
+        float[] out = new float[d * d];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) inv[i];
+        }
+        return out;
+    }
+
+    /**
+     * The four-rows-at-a-time kernel against the full double-precision product, for every d up to
+     * 40 (all remainders of d mod 4 and 8, and the d < 4 paths without a four-row block) and
+     * PaDiM's d = 550, at non-zero offsets, through both overloads; one workspace serves all d.
+     */
+    @Test
+    public void workspaceKernelMatchesTheDoubleProductWithin1e5Relative() {
+        Random r = new Random(17);
+        Mahalanobis.Workspace work = new Mahalanobis.Workspace(550);
+        int[] sizes = new int[41];
+        for (int d = 1; d <= 40; d++) {
+            sizes[d - 1] = d;
+        }
+        sizes[40] = 550;
+        for (int d : sizes) {
+            int positions = 2;
+            float[] one = randomInverse(r, d);
+            float[] inv = new float[positions * d * d + 5];
+            float[] x = new float[positions * d + 3];
+            float[] mean = new float[positions * d + 1];
+            for (int p = 0; p < positions; p++) {
+                // the second position gets its own scaled copy, so a wrong offset changes the result
+                for (int i = 0; i < d * d; i++) {
+                    inv[5 + p * d * d + i] = one[i] * (1 + p);
+                }
+            }
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) r.nextGaussian();
+            }
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] = (float) (0.3 * r.nextGaussian());
+            }
+            for (int p = 0; p < positions; p++) {
+                long io = 5 + (long) p * d * d;
+                float full = Mahalanobis.distance(x, 3 + p * d, mean, 1 + p * d, inv, io, d, new double[d]);
+                float fast = Mahalanobis.distanceSymmetric(x, 3 + p * d, mean, 1 + p * d, inv, io, d, work);
+                float viaDiff = Mahalanobis.distanceSymmetric(x, 3 + p * d, mean, 1 + p * d, inv, io, d, new float[d]);
+                assertTrue("d=" + d, full > 0);
+                assertEquals("d=" + d + " p=" + p, full, fast, 1e-5 * full);
+                assertEquals("d=" + d + " p=" + p, fast, viaDiff, 0f);
+            }
+        }
+    }
+
+    @Test
+    public void aWorkspaceTooSmallIsRefused() {
+        float[] v = new float[5];
+        try {
+            Mahalanobis.distanceSymmetric(v, 0, v, 0, new float[25], 0, 5, new Mahalanobis.Workspace(4));
+            fail("a workspace for 4 channels was accepted for 5");
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage().contains("need 5"));
         }
     }
 }
