@@ -8,7 +8,8 @@
 # record) and writes OUTPUT_FOLDER/fit-times.tsv.
 # Usage: scripts/multiclass-fit-times.sh [SHARED_FOLDER] [OUTPUT_FOLDER] [ROUNDS] [-- EXTRA train OPTIONS]
 #   defaults: ../shared runs/multiclass-fit 2; METHOD=patchcore by default.
-# Environment: ONLY="kolektorsdd grain" keeps only those categories.
+# Environment: ONLY="kolektorsdd grain" keeps only those categories; FIRST=separate starts round 1 with
+# the separate models (default: unified).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${1:-../shared}
@@ -44,7 +45,9 @@ unified() { train "$1" unified all "$ROOT" --unified; }
 separate() { for c in $CATEGORIES; do train "$1" separate "$c" "$ROOT/$c"; done; }
 
 for round in $(seq 1 "$ROUNDS"); do
-  if [ $((round % 2)) -eq 1 ]; then unified "$round"; separate "$round"; else separate "$round"; unified "$round"; fi
+  offset=0
+  [ "${FIRST:-unified}" = separate ] && offset=1
+  if [ $(((round + offset) % 2)) -eq 1 ]; then unified "$round"; separate "$round"; else separate "$round"; unified "$round"; fi
 done
 
 /usr/bin/python3 - "$TSV" <<'PY'
