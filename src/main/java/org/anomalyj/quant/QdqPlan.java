@@ -17,9 +17,9 @@ import org.anomalyj.onnx.Tensors;
  * a node is absorbed: the output is quantized with the activation's range (zero point 0), which
  * clips exactly as the activation did, and ONNX Runtime then fuses DQ -> Conv -> Q into one
  * integer kernel. An Add whose two inputs are quantized gets a quantized output too when that
- * output is already quantized for its readers or is only a graph output (MobileNetV2's residual
- * Adds), so that ORT fuses DQ, DQ -> Add -> Q into QLinearAdd instead of leaving a float Add
- * between two DequantizeLinear. A Conv whose quantized input has a channel count that is not a
+ * output is already quantized for its readers and is not also a graph output (MobileNetV2's inner
+ * residual Adds), so that ORT fuses DQ, DQ -> Add -> Q into QLinearAdd instead of leaving a float
+ * Add between two DequantizeLinear. A Conv whose quantized input has a channel count that is not a
  * multiple of 4 (an RGB stem) gets that input padded with zero channels (see {@link #paddedChannels}).
  * All other nodes stay in float and are listed.
  */
@@ -173,15 +173,12 @@ final class QdqPlan {
      * Identity nodes that name graph outputs (GraphPreparer keeps those).
      */
     private static boolean onlyGraphOutput(QuantGraph g, String tensor, List<Integer> readers, Set<String> outs) {
-        boolean output = outs.contains(tensor);
         for (int r : readers) {
-            OnnxMl.NodeProto n = g.nodes.get(r);
-            if (!n.getOpType().equals("Identity") || !outs.contains(n.getOutput(0))) {
+            if (!namesGraphOutput(g.nodes.get(r), outs)) {
                 return false;
             }
-            output = true;
         }
-        return output;
+        return outs.contains(tensor) || !readers.isEmpty();
     }
 
     /** Whether {@code tensor} is a graph output or read by an Identity that names one. */
@@ -190,12 +187,16 @@ final class QdqPlan {
             return true;
         }
         for (int r : readers) {
-            OnnxMl.NodeProto n = g.nodes.get(r);
-            if (n.getOpType().equals("Identity") && outs.contains(n.getOutput(0))) {
+            if (namesGraphOutput(g.nodes.get(r), outs)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** An Identity whose output is a graph output: it only gives the tensor its output name. */
+    static boolean namesGraphOutput(OnnxMl.NodeProto n, Set<String> outs) {
+        return n.getOpType().equals("Identity") && outs.contains(n.getOutput(0));
     }
 
     /** Whether every reader of {@code tensor} is a quantized op reading it as its activation. */

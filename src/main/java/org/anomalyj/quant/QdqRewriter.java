@@ -132,7 +132,7 @@ final class QdqRewriter {
             }
             OnnxMl.NodeProto n = g.nodes.get(i);
             // an Identity that only names a graph output keeps reading the float tensor: no quantization error in the features
-            boolean outputAlias = n.getOpType().equals("Identity") && outs.contains(n.getOutput(0));
+            boolean outputAlias = QdqPlan.namesGraphOutput(n, outs);
             n = outputAlias ? n : GraphPreparer.renameInputs(n, rename);
             Map<String, String> w = weightRename.get(i);
             if (w != null) {
@@ -221,7 +221,7 @@ final class QdqRewriter {
             while (true) {
                 String p = letter + Integer.toString(next++, 36);
                 boolean free = true;
-                for (String suffix : new String[] {"", "s", "z", "q", "d", "Q", "D", "f", "u", "p", "P"}) {
+                for (String suffix : new String[] {"", "s", "z", "q", "d", "Q", "D", "u", "p", "P"}) {
                     free &= !used.contains(p + suffix);
                 }
                 if (free) {
