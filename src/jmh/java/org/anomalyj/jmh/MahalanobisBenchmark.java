@@ -61,16 +61,6 @@ public class MahalanobisBenchmark {
         return out;
     }
 
-    /** The upper-triangle kernel through its {@code float[] diff} overload (per-thread workspace). */
-    @Benchmark
-    public float[] symmetric() {
-        float[] diff = new float[d];
-        for (int p = 0; p < positions; p++) {
-            out[p] = Mahalanobis.distanceSymmetric(x, p * d, mean, p * d, inverse, (long) p * d * d, d, diff);
-        }
-        return out;
-    }
-
     /** The four-rows-at-a-time kernel PaDiM uses since issue 7, with its workspace (no allocation). */
     @Benchmark
     public float[] symmetricFourRows() {

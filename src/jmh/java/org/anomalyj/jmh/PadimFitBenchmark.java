@@ -4,6 +4,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.anomalyj.model.padim.CholeskyInverter;
+import org.anomalyj.model.padim.CholeskyInverterTest;
 import org.anomalyj.model.padim.Gaussians;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -105,39 +106,6 @@ public class PadimFitBenchmark {
     /** One 550 x 550 inverse with the former scalar loops. */
     @Benchmark
     public double[] formerInvert() {
-        int d = D;
-        double[] s = covariance;
-        double[] l = new double[d * d];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j <= i; j++) {
-                double v = s[i * d + j];
-                for (int k = 0; k < j; k++) {
-                    v -= l[i * d + k] * l[j * d + k];
-                }
-                l[i * d + j] = i == j ? Math.sqrt(v) : v / l[j * d + j];
-            }
-        }
-        double[] m = new double[d * d];
-        for (int c = 0; c < d; c++) {
-            for (int i = c; i < d; i++) {
-                double v = i == c ? 1 : 0;
-                for (int k = c; k < i; k++) {
-                    v -= l[i * d + k] * m[k * d + c];
-                }
-                m[i * d + c] = v / l[i * d + i];
-            }
-        }
-        double[] inv = new double[d * d];
-        for (int i = 0; i < d; i++) {
-            for (int j = i; j < d; j++) {
-                double v = 0;
-                for (int k = j; k < d; k++) {
-                    v += m[k * d + i] * m[k * d + j];
-                }
-                inv[i * d + j] = v;
-                inv[j * d + i] = v;
-            }
-        }
-        return inv;
+        return CholeskyInverterTest.referenceInverse(covariance, D);
     }
 }

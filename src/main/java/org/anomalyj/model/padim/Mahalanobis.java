@@ -40,7 +40,7 @@ public final class Mahalanobis {
     }
 
     /**
-     * Per-thread buffers of {@link #distanceSymmetric(float[], int, float[], int, float[], long, int, Workspace)}
+     * Buffers of {@link #distanceSymmetric(float[], int, float[], int, float[], long, int, Workspace)}
      * for vectors of up to {@code d} channels: the difference, the partial products and four rows of
      * the inverse. Not thread-safe: one per thread (PaDiM's scoring makes one per chunk of positions).
      */
@@ -65,26 +65,6 @@ public final class Mahalanobis {
         }
     }
 
-    /** Buffers of the {@code float[] diff} overload, which cannot take a workspace from its caller. */
-    private static final ThreadLocal<Workspace> LOCAL = new ThreadLocal<>();
-
-    /**
-     * The same distance as {@link #distance} for a <em>symmetric</em> inverse, reading only the
-     * upper triangle; see {@link #distanceSymmetric(float[], int, float[], int, float[], long, int, Workspace)}
-     * (preferred: it takes all its buffers from the caller). {@code diff} is a d-long work buffer
-     * (on return it holds {@code x - mean}); the other buffers come from a per-thread workspace
-     * allocated on a thread's first call with a larger d.
-     */
-    public static float distanceSymmetric(float[] x, int xo, float[] mean, int mo, float[] inv, long io, int d,
-            float[] diff) {
-        Workspace w = LOCAL.get();
-        if (w == null || w.capacity < d) {
-            w = new Workspace(d);
-            LOCAL.set(w);
-        }
-        return symmetric(x, xo, mean, mo, inv, (int) io, d, diff, w);
-    }
-
     /**
      * The same distance as {@link #distance} for a <em>symmetric</em> inverse, reading only the
      * upper triangle (PaDiM's inverses are d x d per position, 1.2 GB per image for d = 550: the
@@ -105,11 +85,8 @@ public final class Mahalanobis {
         if (w.capacity < d) {
             throw new IllegalArgumentException("workspace for " + w.capacity + " channels, need " + d);
         }
-        return symmetric(x, xo, mean, mo, inv, (int) io, d, w.diff, w);
-    }
-
-    private static float symmetric(float[] x, int xo, float[] mean, int mo, float[] inv, int base, int d,
-            float[] diff, Workspace w) {
+        int base = (int) io;
+        float[] diff = w.diff;
         float[] z = w.z;
         float[] t0 = w.row0;
         float[] t1 = w.row1;

@@ -10,8 +10,11 @@ import org.junit.Test;
 
 public class CholeskyInverterTest {
 
-    /** The scalar inverse the fitter used before CholeskyInverter (dot-product Cholesky, L^-1, L^-T L^-1). */
-    static double[] referenceInverse(double[] s, int d) {
+    /**
+     * The scalar inverse the fitter used before CholeskyInverter (dot-product Cholesky, L^-1, L^-T L^-1);
+     * also the {@code formerInvert} baseline of the JMH PadimFitBenchmark.
+     */
+    public static double[] referenceInverse(double[] s, int d) {
         double[] l = new double[d * d];
         for (int i = 0; i < d; i++) {
             for (int j = 0; j <= i; j++) {
