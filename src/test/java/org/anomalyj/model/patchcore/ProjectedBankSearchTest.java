@@ -65,7 +65,7 @@ public class ProjectedBankSearchTest {
         int[] ei = new int[n];
         float[] ed = new float[n];
         exact.nearest(queries, n, ei, ed);
-        ProjectedBankSearch fast = new ProjectedBankSearch(exact, 24, 8, 42, 1);
+        ProjectedBankSearch fast = new ProjectedBankSearch(exact, 24, 8, false, 42, 1);
         int[] fi = new int[n];
         float[] fd = new float[n];
         fast.nearest(queries, n, fi, fd);
@@ -94,7 +94,7 @@ public class ProjectedBankSearchTest {
         int[] ei = new int[n];
         float[] ed = new float[n];
         exact.nearest(queries, n, ei, ed);
-        ProjectedBankSearch all = new ProjectedBankSearch(exact, 4, size, 42, 1);
+        ProjectedBankSearch all = new ProjectedBankSearch(exact, 4, size, false, 42, 1);
         int[] fi = new int[n];
         float[] fd = new float[n];
         all.nearest(queries, n, fi, fd);
@@ -166,7 +166,7 @@ public class ProjectedBankSearchTest {
             int[] bi = new int[n];
             float[] bd = new float[n];
             search("brute", bank, queries, n, bi, bd);
-            ProjectedBankSearch projected = new ProjectedBankSearch(bank.index(), 32, 8, 42, 1);
+            ProjectedBankSearch projected = new ProjectedBankSearch(bank.index(), 32, 8, false, 42, 1);
             int[] pi = new int[n];
             float[] pd = new float[n];
             projected.nearest(queries, n, pi, pd, true);
@@ -194,6 +194,52 @@ public class ProjectedBankSearchTest {
             assertEquals(0f, ed[0], 0f);
         }
         assertTrue(MemoryBank.uncertifiedShare() > 0 && MemoryBank.uncertifiedShare() < 1);
+    }
+
+    /**
+     * Two passes (4 candidates for every query, all candidates for those the first could not
+     * prove) give exactly what one pass with all candidates gives: the same proven queries and
+     * winners, which are brute force's; and the second pass is needed (4 candidates alone prove fewer).
+     */
+    @Test
+    public void twoPassesProveWhatOnePassWithAllCandidatesProves() throws Exception {
+        for (double noise : new double[] {0.05, 1.0}) {
+            Random r = new Random(21);
+            int dim = 512;
+            int size = 700;
+            int n = 300;
+            float[][] dirs = directions(r, 10, dim);
+            float[] entries = lowRank(r, dirs, size, dim, noise);
+            float[] queries = lowRank(r, dirs, n, dim, noise);
+            MemoryBank bank = new MemoryBank(entries, size, dim, 1, new int[size]);
+            int[] bi = new int[n];
+            float[] bd = new float[n];
+            search("brute", bank, queries, n, bi, bd);
+            int[] one = new int[n];
+            int[] two = new int[n];
+            int[] four = new int[n];
+            float[] d1 = new float[n];
+            float[] d2 = new float[n];
+            new ProjectedBankSearch(bank.index(), 32, 16, false, 42, 2).nearest(queries, n, one, d1, true);
+            new ProjectedBankSearch(bank.index(), 32, 16, true, 42, 2).nearest(queries, n, two, d2, true);
+            new ProjectedBankSearch(bank.index(), 32, 4, false, 42, 2).nearest(queries, n, four, new float[n], true);
+            int unprovenByFour = 0;
+            int unprovenByTwo = 0;
+            for (int q = 0; q < n; q++) {
+                assertEquals("query " + q + " noise " + noise, one[q], two[q]);
+                if (two[q] >= 0) {
+                    assertEquals(bi[q], two[q]);
+                    assertEquals(d1[q], d2[q], 0f);
+                } else {
+                    unprovenByTwo++;
+                }
+                unprovenByFour += four[q] < 0 ? 1 : 0;
+            }
+            if (noise >= 1) { // near the subspace, 4 candidates already prove every query
+                assertTrue("noise " + noise + ": 4 candidates left " + unprovenByFour + ", two passes " + unprovenByTwo,
+                        unprovenByFour > unprovenByTwo);
+            }
+        }
     }
 
     /** A bank whose queries the subspace cannot certify switches to brute force after its trial. */
