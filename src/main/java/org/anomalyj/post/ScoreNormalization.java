@@ -71,20 +71,25 @@ public final class ScoreNormalization {
     /** Normalises every value into a new array. */
     public float[] normalize(float[] values) {
         float[] out = new float[values.length];
+        normalize(values, 0, values.length, out);
+        return out;
+    }
+
+    /** Normalises {@code values[from..from+n)} into {@code out[0..n)}. */
+    public void normalize(float[] values, int from, int n, float[] out) {
         double range = max - min > 0 ? max - min : Double.MIN_NORMAL;
         float scale = (float) (1 / range);
         float offset = (float) (0.5 - threshold / range);
         if (Float.isFinite(scale) && Float.isFinite(offset)) {
             // Fast path (JIT-vectorised): v * scale + offset == (v - t) / range + 0.5 up to rounding.
-            for (int i = 0; i < out.length; i++) {
-                out[i] = Math.max(0f, Math.min(1f, values[i] * scale + offset));
+            for (int i = 0; i < n; i++) {
+                out[i] = Math.max(0f, Math.min(1f, values[from + i] * scale + offset));
             }
         } else {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = normalize(values[i]);
+            for (int i = 0; i < n; i++) {
+                out[i] = normalize(values[from + i]);
             }
         }
-        return out;
     }
 
     /** A normalised copy of {@code map}. */
