@@ -32,9 +32,11 @@ public final class PadimModel implements AnomalyModel {
     private final int width;
     private final int[] channels;
     private final float[] mean;
-    private final float[] inverse;
+    /** The inverse covariances as packed upper triangles: half the memory, one stream per position. */
+    private final PackedSymmetric inverse;
     private final int trainingImages;
 
+    /** @param inverse inverse covariances {@code [P, d, d]}, symmetric; only their upper triangles are kept */
     PadimModel(PadimConfig config, JsonArray layers, int height, int width, int[] channels, float[] mean,
             float[] inverse, int trainingImages) {
         this.config = config;
@@ -43,7 +45,7 @@ public final class PadimModel implements AnomalyModel {
         this.width = width;
         this.channels = channels;
         this.mean = mean;
-        this.inverse = inverse;
+        this.inverse = PackedSymmetric.ofUpper(inverse, height * width, channels.length);
         this.trainingImages = trainingImages;
     }
 
@@ -62,9 +64,9 @@ public final class PadimModel implements AnomalyModel {
         return mean;
     }
 
-    /** Inverse covariances {@code [P, d, d]}; shared. */
+    /** Inverse covariances {@code [P, d, d]}, symmetric (a new array, from the packed upper triangles). */
     public float[] inverseCovariance() {
-        return inverse;
+        return inverse.unpack();
     }
 
     /** The embedding's selected channels, position-major {@code [P, d]}. */
@@ -93,11 +95,11 @@ public final class PadimModel implements AnomalyModel {
         float[] x = select(e, channels);
         float[] scores = new float[height * width];
         int chunk = 64;
+        float[] tri = inverse.data();
         IntStream.range(0, (scores.length + chunk - 1) / chunk).parallel().forEach(b -> {
             Mahalanobis.Workspace work = new Mahalanobis.Workspace(d);
             for (int p = b * chunk; p < Math.min(scores.length, (b + 1) * chunk); p++) {
-                // the inverses are symmetric (M^T M from the Cholesky inverse): half of each is read
-                scores[p] = Mahalanobis.distanceSymmetric(x, p * d, mean, p * d, inverse, (long) p * d * d, d, work);
+                scores[p] = Mahalanobis.distancePacked(x, p * d, mean, p * d, tri, inverse.offset(p), d, work);
             }
         });
         return new PatchScores(width, height, scores, OptionalDouble.empty());
@@ -122,7 +124,7 @@ public final class PadimModel implements AnomalyModel {
         int d = channels.length;
         store.put(CHANNELS, NpyArray.ofInts(channels, d));
         store.put(MEAN, NpyArray.ofFloats(mean, height * width, d));
-        store.put(INV, NpyArray.ofFloats(inverse, height * width, d, d));
+        store.put(INV, NpyArray.ofFloats(inverse.unpack(), height * width, d, d));
     }
 
     /**

@@ -14,7 +14,8 @@ public class MahalanobisTest {
         float[] x = {1, 2};
         float[] mean = {0, 0};
         float[] inv = {2, 1, 1, 3};
-        assertEquals(Math.sqrt(18), Mahalanobis.distanceSymmetric(x, 0, mean, 0, inv, 0, 2, new Mahalanobis.Workspace(2)), 1e-6);
+        float[] tri = PackedSymmetric.ofUpper(inv, 1, 2).data();
+        assertEquals(Math.sqrt(18), Mahalanobis.distancePacked(x, 0, mean, 0, tri, 0, 2, new Mahalanobis.Workspace(2)), 1e-6);
         assertEquals(Math.sqrt(18), Mahalanobis.distance(x, 0, mean, 0, inv, 0, 2, new double[2]), 1e-6);
     }
 
@@ -49,9 +50,10 @@ public class MahalanobisTest {
                     mean[p * d + i] = (float) r.nextGaussian();
                 }
             }
+            PackedSymmetric packed = PackedSymmetric.ofUpper(inv, positions, d);
             for (int p = 0; p < positions; p++) {
                 float full = Mahalanobis.distance(x, p * d, mean, p * d, inv, (long) p * d * d, d, new double[d]);
-                float half = Mahalanobis.distanceSymmetric(x, p * d, mean, p * d, inv, (long) p * d * d, d,
+                float half = Mahalanobis.distancePacked(x, p * d, mean, p * d, packed.data(), packed.offset(p), d,
                         new Mahalanobis.Workspace(d));
                 assertEquals("d=" + d, full, half, 1e-4 * (1 + full));
             }
@@ -87,7 +89,7 @@ public class MahalanobisTest {
     /**
      * The four-rows-at-a-time kernel against the full double-precision product, for every d up to
      * 40 (all remainders of d mod 4 and 8, and the d < 4 paths without a four-row block) and
-     * PaDiM's d = 550, at non-zero offsets, through both overloads; one workspace serves all d.
+     * PaDiM's d = 550, at non-zero offsets; one workspace serves all d.
      */
     @Test
     public void workspaceKernelMatchesTheDoubleProductWithin1e5Relative() {
@@ -116,12 +118,53 @@ public class MahalanobisTest {
             for (int i = 0; i < mean.length; i++) {
                 mean[i] = (float) (0.3 * r.nextGaussian());
             }
+            // the packed triangles, also behind 5 leading values
+            float[] packed = PackedSymmetric.ofUpper(java.util.Arrays.copyOfRange(inv, 5, inv.length), positions, d)
+                    .data();
+            float[] tri = new float[5 + packed.length];
+            System.arraycopy(packed, 0, tri, 5, packed.length);
             for (int p = 0; p < positions; p++) {
                 long io = 5 + (long) p * d * d;
                 float full = Mahalanobis.distance(x, 3 + p * d, mean, 1 + p * d, inv, io, d, new double[d]);
-                float fast = Mahalanobis.distanceSymmetric(x, 3 + p * d, mean, 1 + p * d, inv, io, d, work);
+                float fast = Mahalanobis.distancePacked(x, 3 + p * d, mean, 1 + p * d, tri,
+                        5 + p * PackedSymmetric.triangle(d), d, work);
                 assertTrue("d=" + d, full > 0);
                 assertEquals("d=" + d + " p=" + p, full, fast, 1e-5 * full);
+            }
+        }
+    }
+
+    /** Packing keeps each upper triangle row after row; unpacking mirrors it into symmetric matrices. */
+    @Test
+    public void packedTrianglesHoldTheUpperTrianglesAndUnpackSymmetric() {
+        int d = 5;
+        int count = 3;
+        float[] full = new float[count * d * d];
+        for (int p = 0; p < count; p++) {
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < d; j++) {
+                    // the lower triangle differs from the upper one, to show it is not read
+                    full[p * d * d + i * d + j] = j >= i ? 100 * p + 10 * i + j : -1;
+                }
+            }
+        }
+        PackedSymmetric packed = PackedSymmetric.ofUpper(full, count, d);
+        assertEquals(15, PackedSymmetric.triangle(d));
+        assertEquals(count * 15, packed.data().length);
+        for (int p = 0; p < count; p++) {
+            for (int i = 0; i < d; i++) {
+                for (int j = i; j < d; j++) {
+                    assertEquals(100 * p + 10 * i + j,
+                            packed.data()[(int) packed.offset(p) + PackedSymmetric.rowStart(i, d) + j - i], 0f);
+                }
+            }
+        }
+        float[] back = packed.unpack();
+        for (int p = 0; p < count; p++) {
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < d; j++) {
+                    assertEquals(100 * p + 10 * Math.min(i, j) + Math.max(i, j), back[p * d * d + i * d + j], 0f);
+                }
             }
         }
     }
@@ -130,7 +173,7 @@ public class MahalanobisTest {
     public void aWorkspaceTooSmallIsRefused() {
         float[] v = new float[5];
         try {
-            Mahalanobis.distanceSymmetric(v, 0, v, 0, new float[25], 0, 5, new Mahalanobis.Workspace(4));
+            Mahalanobis.distancePacked(v, 0, v, 0, new float[15], 0, 5, new Mahalanobis.Workspace(4));
             fail("a workspace for 4 channels was accepted for 5");
         } catch (IllegalArgumentException expected) {
             assertTrue(expected.getMessage().contains("need 5"));
