@@ -66,12 +66,11 @@ public final class MemoryBank {
             if (projected != null) {
                 try {
                     projected.nearest(queries, n, nearest, distance, certify);
+                    if (certify) {
+                        searchUncertified(queries, n, nearest, distance);
+                    }
                 } catch (ai.onnxruntime.OrtException e) {
                     bruteForce(queries, n, nearest, distance);
-                    return;
-                }
-                if (certify) {
-                    searchUncertified(queries, n, nearest, distance);
                 }
                 return;
             }
@@ -93,37 +92,14 @@ public final class MemoryBank {
     }
 
     /** Brute-force search of the queries marked -1 by the certified search, gathered into one block. */
-    private void searchUncertified(float[] queries, int n, int[] nearest, float[] distance) {
-        int dim = index.dim();
-        int missing = 0;
-        for (int i = 0; i < n; i++) {
-            if (nearest[i] < 0) {
-                missing++;
-            }
-        }
+    private void searchUncertified(float[] queries, int n, int[] nearest, float[] distance)
+            throws ai.onnxruntime.OrtException {
+        int missing = MarkedQueries.count(nearest, n);
         QUERIES.add(n);
         UNCERTIFIED.add(missing);
         bankQueries.add(n);
         bankUncertified.add(missing);
-        if (missing == 0) {
-            return;
-        }
-        int[] which = new int[missing];
-        float[] block = new float[missing * dim];
-        for (int i = 0, j = 0; i < n; i++) {
-            if (nearest[i] < 0) {
-                which[j] = i;
-                System.arraycopy(queries, i * dim, block, j * dim, dim);
-                j++;
-            }
-        }
-        int[] found = new int[missing];
-        float[] dist = new float[missing];
-        bruteForce(block, missing, found, dist);
-        for (int j = 0; j < missing; j++) {
-            nearest[which[j]] = found[j];
-            distance[which[j]] = dist[j];
-        }
+        MarkedQueries.resolve(queries, n, index.dim(), missing, nearest, distance, this::bruteForce);
     }
 
     private void bruteForce(float[] queries, int n, int[] nearest, float[] distance) {

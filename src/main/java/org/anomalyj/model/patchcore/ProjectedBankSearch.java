@@ -252,33 +252,9 @@ final class ProjectedBankSearch {
         if (last == 0) {
             return;
         }
-        // the second pass searches only the queries the first could not prove, gathered into a block
-        int dim = index.dim();
-        int missing = 0;
-        for (int i = 0; i < n; i++) {
-            if (nearest[i] < 0) {
-                missing++;
-            }
-        }
-        if (missing == 0) {
-            return;
-        }
-        int[] which = new int[missing];
-        float[] block = new float[missing * dim];
-        for (int i = 0, j = 0; i < n; i++) {
-            if (nearest[i] < 0) {
-                which[j] = i;
-                System.arraycopy(queries, i * dim, block, j * dim, dim);
-                j++;
-            }
-        }
-        int[] found = new int[missing];
-        float[] dist = new float[missing];
-        runPass(last, block, missing, found, dist, certify);
-        for (int j = 0; j < missing; j++) {
-            nearest[which[j]] = found[j];
-            distance[which[j]] = dist[j];
-        }
+        // the second pass searches only the queries the first could not prove
+        MarkedQueries.resolve(queries, n, index.dim(), MarkedQueries.count(nearest, n), nearest, distance,
+                (block, m, found, dist) -> runPass(last, block, m, found, dist, certify));
     }
 
     /** One pass over queries {@code 0..n-1}, split into one share per core. */

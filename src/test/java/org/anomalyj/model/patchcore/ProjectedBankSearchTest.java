@@ -142,6 +142,13 @@ public class ProjectedBankSearchTest {
         }
     }
 
+    /** Bank entries and queries near the same 10 random directions, with isotropic noise: {entries, queries}. */
+    private static float[][] nearTenDirections(long seed, int dim, int size, int n, double noise) {
+        Random r = new Random(seed);
+        float[][] dirs = directions(r, 10, dim);
+        return new float[][] {lowRank(r, dirs, size, dim, noise), lowRank(r, dirs, n, dim, noise)};
+    }
+
     /**
      * The certified search (the default "exact") returns brute force's winners, whether the
      * projection certifies nearly every query (data near a low-rank subspace) or almost none
@@ -150,13 +157,12 @@ public class ProjectedBankSearchTest {
     @Test
     public void certifiedSearchEqualsBruteForceWithAndWithoutALowRankStructure() throws Exception {
         for (double noise : new double[] {0.05, 30.0}) {
-            Random r = new Random(13);
             int dim = 512;
             int size = 700;
             int n = 300;
-            float[][] dirs = directions(r, 10, dim);
-            float[] entries = lowRank(r, dirs, size, dim, noise);
-            float[] queries = lowRank(r, dirs, n, dim, noise);
+            float[][] data = nearTenDirections(13, dim, size, n, noise);
+            float[] entries = data[0];
+            float[] queries = data[1];
             // a few queries equal to entries (distance 0) and a far outlier
             System.arraycopy(entries, 17 * dim, queries, 0, dim);
             for (int k = 0; k < dim; k++) {
@@ -204,13 +210,12 @@ public class ProjectedBankSearchTest {
     @Test
     public void twoPassesProveWhatOnePassWithAllCandidatesProves() throws Exception {
         for (double noise : new double[] {0.05, 1.0}) {
-            Random r = new Random(21);
             int dim = 512;
             int size = 700;
             int n = 300;
-            float[][] dirs = directions(r, 10, dim);
-            float[] entries = lowRank(r, dirs, size, dim, noise);
-            float[] queries = lowRank(r, dirs, n, dim, noise);
+            float[][] data = nearTenDirections(21, dim, size, n, noise);
+            float[] entries = data[0];
+            float[] queries = data[1];
             MemoryBank bank = new MemoryBank(entries, size, dim, 1, new int[size]);
             int[] bi = new int[n];
             float[] bd = new float[n];
