@@ -90,6 +90,18 @@ public final class Heatmap {
         float[] v = map.values();
         boolean colour = base.channels() >= 3;
         float keep = 1 - opacity;
+        // opacity * heat colour per channel for values 0, 1/1024, ..., 1: a table lookup per pixel
+        // instead of interpolating the colour map and rounding three times (exact at those values,
+        // within one level of rgb(v) elsewhere); KolektorSDD's 500 x 1250 overlays took ~16 ms
+        float[] heatR = new float[HEAT_LEVELS + 1];
+        float[] heatG = new float[HEAT_LEVELS + 1];
+        float[] heatB = new float[HEAT_LEVELS + 1];
+        for (int l = 0; l <= HEAT_LEVELS; l++) {
+            int heat = rgb(l / (float) HEAT_LEVELS);
+            heatR[l] = opacity * (heat >> 16 & 0xff);
+            heatG[l] = opacity * (heat >> 8 & 0xff);
+            heatB[l] = opacity * (heat & 0xff);
+        }
         int strip = Math.max(1, (1 << 20) / w);
         // the strip's map values, normalised in one loop the JIT vectorises (per pixel, the
         // division in double doubled the overlay's time)
@@ -111,18 +123,23 @@ public final class Heatmap {
                 float r = d[i];
                 float g = colour ? d[plane + i] : r;
                 float b = colour ? d[2 * plane + i] : r;
-                int heat = rgb(heatValues[heatOffset + i]);
-                px[3 * at] = (byte) blend(b, heat & 0xff, keep, opacity);
-                px[3 * at + 1] = (byte) blend(g, heat >> 8 & 0xff, keep, opacity);
-                px[3 * at + 2] = (byte) blend(r, heat >> 16 & 0xff, keep, opacity);
+                float value = heatValues[heatOffset + i];
+                int l = (int) ((value >= 0 ? Math.min(value, 1f) : 0f) * HEAT_LEVELS + 0.5f); // NaN -> 0
+                px[3 * at] = (byte) blend(b, keep, heatB[l]);
+                px[3 * at + 1] = (byte) blend(g, keep, heatG[l]);
+                px[3 * at + 2] = (byte) blend(r, keep, heatR[l]);
             }
         }
         return img;
     }
 
-    private static int blend(float base, int heat, float keep, float opacity) {
+    /** Steps of the overlay's colour table between 0 and 1. */
+    private static final int HEAT_LEVELS = 1024;
+
+    /** {@code round(keep * clamp(base) + heatTerm)}; the sum is never negative, so truncating x + 0.5 rounds. */
+    private static int blend(float base, float keep, float heatTerm) {
         float c = base >= 0 ? Math.min(base, 255f) : 0f;
-        return Math.round(keep * c + opacity * heat);
+        return (int) (keep * c + heatTerm + 0.5f);
     }
 
     /** 8-bit grey mask (TYPE_BYTE_GRAY): 255 where {@code map >= threshold}, else 0. */

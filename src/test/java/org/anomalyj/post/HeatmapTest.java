@@ -50,6 +50,28 @@ public class HeatmapTest {
         assertEquals(200 << 16 | 100 << 8, none.getRGB(0, 0) & 0xffffff);
     }
 
+    /** The overlay's colour table stays within one level of blending rgb(v) itself, for any value. */
+    @Test
+    public void overlayColoursAreWithinOneLevelOfTheColourMap() {
+        java.util.Random r = new java.util.Random(3);
+        int n = 5000;
+        float[] base = new float[n];
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            base[i] = 255 * r.nextFloat();
+            values[i] = r.nextFloat();
+        }
+        BufferedImage o = Heatmap.overlay(new FloatImage(n, 1, 1, base), new AnomalyMap(n, 1, values), 0.4f);
+        for (int i = 0; i < n; i++) {
+            int heat = Heatmap.rgb(values[i]);
+            int got = o.getRGB(i, 0);
+            for (int shift : new int[] {0, 8, 16}) {
+                double exact = 0.6 * base[i] + 0.4 * (heat >> shift & 0xff);
+                assertEquals("value " + values[i] + " channel " + shift, exact, got >> shift & 0xff, 1.0);
+            }
+        }
+    }
+
     @Test(expected = IllegalArgumentException.class)
     public void overlayRefusesMismatchedSizes() {
         Heatmap.overlay(new FloatImage(2, 2, 1), new AnomalyMap(1, 1, new float[1]));
