@@ -132,4 +132,39 @@ public class PatchCoreModelTest {
             assertTrue(expected.getMessage().contains("no training images"));
         }
     }
+
+    /**
+     * A bank large enough for the ONNX Runtime neighbour search gets the same neighbours as the
+     * Java kernel: each entry first, then neighbours at the same distances (a swap of two entries at
+     * equal distance up to float rounding is allowed, a different distance is not).
+     */
+    @Test
+    public void graphNeighboursMatchTheJavaKernel() {
+        Random r = new Random(8);
+        int size = 600;
+        int dim = 512; // 307,200 values: above the graph search's threshold
+        int k = 9;
+        float[] entries = new float[size * dim];
+        for (int i = 0; i < entries.length; i++) {
+            entries[i] = (float) r.nextGaussian();
+        }
+        System.arraycopy(entries, 0, entries, 5 * dim, dim); // a duplicate: entry 5 equals entry 0
+        NearestNeighbours index = new NearestNeighbours(entries, size, dim);
+        int[] graph = MemoryBank.computeNeighbours(index, k);
+        int[] java = new int[size * k];
+        index.kNearest(entries, size, k, java, new float[size * k]);
+        for (int m = 0; m < size; m++) {
+            assertEquals("entry " + m + " first", m, graph[m * k]);
+            double[] g = new double[k];
+            double[] j = new double[k];
+            for (int i = 0; i < k; i++) {
+                g[i] = index.distance(entries, m * dim, graph[m * k + i]);
+                j[i] = index.distance(entries, m * dim, java[m * k + i]);
+            }
+            Arrays.sort(g);
+            Arrays.sort(j);
+            assertArrayEquals("entry " + m, j, g, 1e-4);
+        }
+        assertTrue(graph[5 * k + 1] == 0 && graph[0 * k + 1] == 5);
+    }
 }
