@@ -52,7 +52,6 @@ final class ProjectedBankSearch {
     private final OrtSession[] sessions;
     private final int[] passCandidates;
     private final int rank;
-    private final int candidates;
     private final int parts;
     /** Largest squared norm of a projected bank entry (bounds the rounding error of the Gemm). */
     private final float maxProjectedNorm;
@@ -69,7 +68,7 @@ final class ProjectedBankSearch {
         int size = index.size();
         int dim = index.dim();
         this.rank = Math.min(rank, dim);
-        this.candidates = Math.min(candidates, size);
+        int all = Math.min(candidates, size);
         float[] bank = index.bank();
         float[] mean = new float[dim];
         double[] sum = new double[dim];
@@ -103,8 +102,8 @@ final class ProjectedBankSearch {
         for (int k = 0; k < dim; k++) {
             System.arraycopy(basis[k], 0, flatBasis, k * this.rank, this.rank);
         }
-        this.passCandidates = twoPasses && this.candidates > FIRST_PASS_CANDIDATES
-                ? new int[] {FIRST_PASS_CANDIDATES, this.candidates} : new int[] {this.candidates};
+        this.passCandidates = twoPasses && all > FIRST_PASS_CANDIDATES
+                ? new int[] {FIRST_PASS_CANDIDATES, all} : new int[] {all};
         // One single-threaded session run per core on a share of the queries: the parts are
         // independent, so nothing waits on ONNX Runtime's intra-op thread synchronisation (which
         // stalls badly when the cores are busy with other work).
@@ -135,14 +134,6 @@ final class ProjectedBankSearch {
                 .output("values", OnnxGraph.FLOAT, "n", (long) k)
                 .output("projected", OnnxGraph.FLOAT, "n", (long) this.rank)
                 .toBytes();
-    }
-
-    int rank() {
-        return rank;
-    }
-
-    int candidates() {
-        return candidates;
     }
 
     private static float[] centred(float[] rows, int n, int dim, float[] mean) {
