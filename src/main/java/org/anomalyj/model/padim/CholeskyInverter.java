@@ -48,17 +48,17 @@ public final class CholeskyInverter {
     }
 
     /**
-     * {@link #invert(double[], double[])} rounded to float into {@code out[offset ..]}.
+     * The upper triangle of {@link #invert(double[], double[])}, rounded to float, packed row after
+     * row ({@link PackedSymmetric}) into {@code out} from {@code offset}.
      * @throws IllegalArgumentException when S is not positive definite
      */
-    public void invert(double[] s, float[] out, int offset) {
+    public void invertPacked(double[] s, float[] out, long offset) {
         upperInverse(s);
         for (int i = 0; i < d; i++) {
             double[] r = u[i];
+            int o = (int) (offset + PackedSymmetric.rowStart(i, d)) - i;
             for (int j = i; j < d; j++) {
-                float v = (float) r[j];
-                out[offset + i * d + j] = v;
-                out[offset + j * d + i] = v;
+                out[o + j] = (float) r[j];
             }
         }
     }

@@ -28,19 +28,25 @@ public final class PackedSymmetric {
         return i * d - i * (i - 1) / 2;
     }
 
+    /** {@code count} packed d x d matrices of zeros, to be filled through {@link #data()}. */
+    public static PackedSymmetric zeros(int count, int d) {
+        long size = triangle(d) * count;
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(count + " packed " + d + " x " + d + " matrices exceed one array");
+        }
+        return new PackedSymmetric(d, count, new float[(int) size]);
+    }
+
     /**
      * Packs the upper triangles of {@code count} row-major d x d matrices (the lower triangles are
      * not read).
      */
     public static PackedSymmetric ofUpper(float[] full, int count, int d) {
-        long size = triangle(d) * count;
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(count + " packed " + d + " x " + d + " matrices exceed one array");
-        }
         if (full.length != (long) count * d * d) {
             throw new IllegalArgumentException("length " + full.length + " != " + count + " x " + d + " x " + d);
         }
-        float[] data = new float[(int) size];
+        PackedSymmetric packed = zeros(count, d);
+        float[] data = packed.data;
         int t = (int) triangle(d);
         for (int p = 0; p < count; p++) {
             long base = (long) p * d * d;
@@ -48,7 +54,7 @@ public final class PackedSymmetric {
                 System.arraycopy(full, (int) (base + (long) i * d + i), data, p * t + rowStart(i, d), d - i);
             }
         }
-        return new PackedSymmetric(d, count, data);
+        return packed;
     }
 
     /** The full row-major matrices {@code [count, d, d]}, each symmetric (a new array). */
@@ -67,14 +73,6 @@ public final class PackedSymmetric {
             }
         }
         return full;
-    }
-
-    public int dim() {
-        return d;
-    }
-
-    public int count() {
-        return count;
     }
 
     /** The packed values; shared, not copied. */

@@ -89,7 +89,8 @@ public final class PadimFitter implements ModelFitter {
         }
         int positions = height * width;
         int d = channels.length;
-        float[] inv = new float[Math.multiplyExact(positions, d * d)];
+        // written straight into packed upper triangles, the layout the model scores with
+        PackedSymmetric inv = PackedSymmetric.zeros(positions, d);
         gaussians.flush();
         AtomicInteger done = new AtomicInteger();
         // tasks of a few positions, each with its own buffers (2 d x d doubles for the inverter, one
@@ -102,7 +103,7 @@ public final class PadimFitter implements ModelFitter {
                 progress.checkCancelled();
                 gaussians.covariance(p, config.epsilon(), covariance);
                 try {
-                    inverter.invert(covariance, inv, p * d * d);
+                    inverter.invertPacked(covariance, inv.data(), inv.offset(p));
                 } catch (IllegalArgumentException e) {
                     throw new AnomalyJException("PaDiM covariance at position " + p + " is singular; use epsilon > 0.");
                 }

@@ -36,16 +36,16 @@ public final class PadimModel implements AnomalyModel {
     private final PackedSymmetric inverse;
     private final int trainingImages;
 
-    /** @param inverse inverse covariances {@code [P, d, d]}, symmetric; only their upper triangles are kept */
+    /** @param inverse the P inverse covariances, packed */
     PadimModel(PadimConfig config, JsonArray layers, int height, int width, int[] channels, float[] mean,
-            float[] inverse, int trainingImages) {
+            PackedSymmetric inverse, int trainingImages) {
         this.config = config;
         this.layers = layers;
         this.height = height;
         this.width = width;
         this.channels = channels;
         this.mean = mean;
-        this.inverse = PackedSymmetric.ofUpper(inverse, height * width, channels.length);
+        this.inverse = inverse;
         this.trainingImages = trainingImages;
     }
 
@@ -159,7 +159,9 @@ public final class PadimModel implements AnomalyModel {
         NpyArray ch = expect(store.get(CHANNELS), CHANNELS, false, d);
         NpyArray mean = expect(store.get(MEAN), MEAN, true, p, d);
         NpyArray inv = expect(store.get(INV), INV, true, p, d, d);
-        return new PadimModel(config, layers, height, width, ch.ints(), mean.floats(), inv.floats(), images);
+        // the bundle holds the full matrices; only their upper triangles are kept
+        return new PadimModel(config, layers, height, width, ch.ints(), mean.floats(),
+                PackedSymmetric.ofUpper(inv.floats(), p, d), images);
     }
 
     private static NpyArray expect(NpyArray a, String name, boolean isFloat, int... shape) {

@@ -146,11 +146,13 @@ public class CholeskyInverterTest {
             double[] again = new double[d * d];
             reused.invert(s, again);
             assertArrayEquals(fresh, again, 0);
-            float[] f = new float[3 + d * d];
-            reused.invert(s, f, 3);
+            float[] f = new float[3 + (int) PackedSymmetric.triangle(d)];
+            reused.invertPacked(s, f, 3);
             assertEquals(0f, f[0], 0f);
-            for (int i = 0; i < d * d; i++) {
-                assertEquals((float) fresh[i], f[3 + i], 0f);
+            for (int i = 0; i < d; i++) {
+                for (int j = i; j < d; j++) {
+                    assertEquals((float) fresh[i * d + j], f[3 + PackedSymmetric.rowStart(i, d) + j - i], 0f);
+                }
             }
         }
     }
