@@ -58,7 +58,7 @@ public final class MemoryBank {
      */
     private static int[] graphNeighbours(NearestNeighbours index, int k) {
         int size = index.size();
-        if (k < 2 || (long) size * index.dim() < GRAPH_SEARCH_MIN_VALUES || Boolean.getBoolean("anomalyj.javaSearch")) {
+        if (k < 2 || !graphSearchPays(index)) {
             return null;
         }
         try {
@@ -156,13 +156,21 @@ public final class MemoryBank {
 
     /** Bank size (entries x dims) from which the ONNX Runtime search pays for its setup. */
     static final long GRAPH_SEARCH_MIN_VALUES = 1L << 18;
+
+    /**
+     * Whether the exhaustive ONNX Runtime searches are worth their setup for this bank (and not
+     * switched off with -Danomalyj.javaSearch=true, for experiments).
+     */
+    private static boolean graphSearchPays(NearestNeighbours index) {
+        return (long) index.size() * index.dim() >= GRAPH_SEARCH_MIN_VALUES && !Boolean.getBoolean("anomalyj.javaSearch");
+    }
     private OrtBankSearch graph;
     private boolean graphTried;
 
     private synchronized OrtBankSearch graphSearch() {
         if (!graphTried) {
             graphTried = true;
-            if ((long) index.size() * index.dim() >= GRAPH_SEARCH_MIN_VALUES && !Boolean.getBoolean("anomalyj.javaSearch")) {
+            if (graphSearchPays(index)) {
                 try {
                     graph = new OrtBankSearch(index.bank(), index.size(), index.dim(), 0);
                 } catch (ai.onnxruntime.OrtException | UnsatisfiedLinkError e) {
