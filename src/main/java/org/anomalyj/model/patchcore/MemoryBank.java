@@ -47,11 +47,8 @@ public final class MemoryBank {
         return nb;
     }
 
-    /** Entries per graph run of {@link #graphNeighbours}: bounds the run's n x size distance matrix. */
-    private static final int NEIGHBOUR_CHUNK = 1024;
-
     /**
-     * The k nearest entries of every entry through ONNX Runtime (Gemm + TopK, in chunks), or null
+     * The k nearest entries of every entry through ONNX Runtime (Gemm + TopK), or null
      * where the bank is small or the graph cannot run. Bank against bank is size^2 x dim
      * multiply-adds; the Java kernel took 3 s for 7,025 x 1536 entries and 68 s for 35,123, which
      * made this the second-largest cost of a fit at coreset ratio 0.05.
@@ -62,16 +59,9 @@ public final class MemoryBank {
             return null;
         }
         try {
-            OrtBankSearch search = new OrtBankSearch(index.bank(), size, index.dim(), 0, k);
-            int[] nb = new int[size * k];
-            float[] bank = index.bank();
-            int dim = index.dim();
-            for (int from = 0; from < size; from += NEIGHBOUR_CHUNK) {
-                int n = Math.min(NEIGHBOUR_CHUNK, size - from);
-                float[] chunk = java.util.Arrays.copyOfRange(bank, from * dim, (from + n) * dim);
-                System.arraycopy(search.nearest(chunk, n), 0, nb, from * k, n * k);
-            }
-            return nb;
+            // the graph runs take the bank in runs of QueryShares.RUN_QUERIES entries, which bounds
+            // each run's distance matrix
+            return new OrtBankSearch(index.bank(), size, index.dim(), 0, k).nearest(index.bank(), size);
         } catch (ai.onnxruntime.OrtException | UnsatisfiedLinkError e) {
             return null;
         }

@@ -3,10 +3,9 @@ package org.anomalyj.model.patchcore;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
 import java.util.Collections;
 import java.util.Random;
-import java.util.stream.IntStream;
+import org.anomalyj.onnx.DirectFloats;
 import org.anomalyj.onnx.OnnxGraph;
 import org.anomalyj.onnx.Sessions;
 
@@ -61,6 +60,8 @@ final class ProjectedBankSearch {
      * @param candidates entries re-ranked exactly per query (capped at the bank size)
      * @param twoPasses  whether queries first get {@link #FIRST_PASS_CANDIDATES} candidates and only
      *                   those whose winner that does not prove get all (for the certified search)
+     * @param threads    shares the queries are split into, each run single-threaded ({@code <= 0}:
+     *                   one per core; see {@link QueryShares})
      */
     ProjectedBankSearch(NearestNeighbours index, int rank, int candidates, boolean twoPasses, long seed, int threads)
             throws OrtException {
@@ -104,10 +105,7 @@ final class ProjectedBankSearch {
         }
         this.passCandidates = twoPasses && all > FIRST_PASS_CANDIDATES
                 ? new int[] {FIRST_PASS_CANDIDATES, all} : new int[] {all};
-        // One single-threaded session run per core on a share of the queries: the parts are
-        // independent, so nothing waits on ONNX Runtime's intra-op thread synchronisation (which
-        // stalls badly when the cores are busy with other work).
-        this.parts = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        this.parts = threads; // single-threaded sessions, one share of the queries per core (QueryShares)
         this.sessions = new OrtSession[passCandidates.length];
         for (int p = 0; p < passCandidates.length; p++) {
             sessions[p] = Sessions.create(graph(dim, size, mean, flatBasis, projT, norms, passCandidates[p]), 1);
@@ -251,24 +249,7 @@ final class ProjectedBankSearch {
     /** One pass over queries {@code 0..n-1}, split into one share per core. */
     private void runPass(int pass, float[] queries, int n, int[] nearest, float[] distance, boolean certify)
             throws OrtException {
-        int parts = Math.max(1, Math.min(this.parts, n / 64));
-        int per = (n + parts - 1) / parts;
-        OrtException[] failure = new OrtException[1];
-        IntStream.range(0, parts).parallel().forEach(t -> {
-            int from = t * per;
-            int to = Math.min(n, from + per);
-            if (from >= to) {
-                return;
-            }
-            try {
-                search(pass, queries, from, to, nearest, distance, certify);
-            } catch (OrtException e) {
-                failure[0] = e;
-            }
-        });
-        if (failure[0] != null) {
-            throw failure[0];
-        }
+        QueryShares.run(n, parts, (from, to) -> search(pass, queries, from, to, nearest, distance, certify));
     }
 
     /**
@@ -286,8 +267,7 @@ final class ProjectedBankSearch {
         long[] cand;
         float[] values;
         float[] projectedQueries;
-        try (OnnxTensor input = OnnxTensor.createTensor(Sessions.environment(),
-                FloatBuffer.wrap(queries, from * dim, n * dim).slice(), new long[] {n, dim});
+        try (OnnxTensor input = DirectFloats.tensor(queries, from * dim, n, dim);
                 OrtSession.Result result = sessions[pass].run(Collections.singletonMap("patches", input))) {
             cand = ((OnnxTensor) result.get(0)).getLongBuffer().array();
             values = ((OnnxTensor) result.get(1)).getFloatBuffer().array();
