@@ -14,8 +14,8 @@ import java.util.stream.IntStream;
  * exactly 2x both give the same mean of two pixels, so the switch is seamless.
  *
  * <p>Implementation: a separable resampler with precomputed per-axis weight tables, horizontal
- * pass into one temporary plane of {@code srcHeight x dstWidth}, then a vertical pass whose inner
- * loop is an element-wise row update the JIT vectorises; large planes use both cores.
+ * pass into {@code srcHeight} rows of {@code dstWidth}, then a vertical pass whose inner loop is
+ * an element-wise update of whole rows, which the JIT vectorises; large planes use both cores.
  */
 public final class Resize {
     /** Below this many output values, threads cost more than they save. */
@@ -36,11 +36,15 @@ public final class Resize {
         }
         Taps tx = Taps.forAxis(sw, dw);
         Taps ty = Taps.forAxis(sh, dh);
-        float[] tmp = new float[sh * dw];
+        float[][] tmp = new float[sh][];
         boolean parallel = (long) dw * Math.max(sh, dh) >= PARALLEL_THRESHOLD;
-        rows(sh, parallel).forEach(y -> horizontal(src, y * sw, tx, tmp, y * dw, dw));
+        rows(sh, parallel).forEach(y -> tmp[y] = horizontal(src, y * sw, tx, new float[dw], dw));
         float[] dst = new float[dw * dh];
-        rows(dh, parallel).forEach(y -> vertical(tmp, dw, ty, y, dst));
+        rows(dh, parallel).forEach(y -> {
+            float[] row = new float[dw];
+            vertical(tmp, ty.start[y], ty, y, row, dw);
+            System.arraycopy(row, 0, dst, y * dw, dw);
+        });
         return dst;
     }
 
@@ -61,14 +65,19 @@ public final class Resize {
 
     /**
      * {@link #bilinear(float[], int, int, int, int)} computed one output row at a time, with the
-     * same arithmetic (so the same values): only the source plane and one row's taps are held.
+     * same arithmetic (so the same values): besides the source plane, only the resampled source
+     * rows the current output row blends are held (when rows are read in order).
      */
     public static RowSource rows(float[] src, int sw, int sh, int dw, int dh) {
         checkPlane(src.length, sw, sh, dw, dh);
         Taps tx = Taps.forAxis(sw, dw);
         Taps ty = Taps.forAxis(sh, dh);
         return new RowSource() {
-            private final float[] tmp = new float[ty.n * dw];
+            // horizontally resampled source rows, each computed once while rows are read in order
+            // (upsampling reads every source row for several output rows)
+            private final float[][] taps = new float[sh][];
+            private final float[][] window = new float[ty.n][];
+            private int released;
 
             @Override
             public int width() {
@@ -88,34 +97,23 @@ public final class Resize {
                 }
                 int first = ty.start[y];
                 for (int k = 0; k < ty.n; k++) {
-                    horizontal(src, (first + k) * sw, tx, tmp, k * dw, dw);
+                    int r = first + k;
+                    if (taps[r] == null) {
+                        taps[r] = horizontal(src, r * sw, tx, new float[dw], dw);
+                    }
+                    window[k] = taps[r];
+                }
+                // rows above this window are not read again while rows are read in order
+                for (; released < first; released++) {
+                    taps[released] = null;
                 }
                 float[] one = dst.length == dw ? dst : new float[dw];
-                verticalRow(tmp, dw, ty, y, one);
+                vertical(window, 0, ty, y, one, dw);
                 if (one != dst) {
                     System.arraycopy(one, 0, dst, 0, dw);
                 }
             }
         };
-    }
-
-    /** The vertical pass for output row {@code y} from the tap rows already in {@code taps} (row k = source row start + k). */
-    private static void verticalRow(float[] taps, int dw, Taps t, int y, float[] dst) {
-        int n = t.n;
-        float w0 = t.weights[y * n];
-        for (int x = 0; x < dw; x++) {
-            dst[x] = w0 * taps[x];
-        }
-        for (int k = 1; k < n; k++) {
-            float w = t.weights[y * n + k];
-            if (w == 0f) {
-                continue;
-            }
-            int row = k * dw;
-            for (int x = 0; x < dw; x++) {
-                dst[x] += w * taps[row + x];
-            }
-        }
     }
 
     /**
@@ -133,7 +131,7 @@ public final class Resize {
         checkPlane(sw * sh, sw, sh, dw, dh);
         Taps tx = Taps.forAxis(sw, dw);
         Taps ty = Taps.forAxis(sh, dh);
-        float[][] tmp = new float[channels][sh * dw];
+        float[][][] tmp = new float[channels][sh][];
         int strip = Math.max(1, (1 << 20) / Math.max(1, sw * channels));
         for (int y0 = 0; y0 < sh; y0 += strip) {
             int rows = Math.min(strip, sh - y0);
@@ -141,18 +139,21 @@ public final class Resize {
             for (int c = 0; c < channels; c++) {
                 float[] plane = part.data();
                 int off = part.planeOffset(c);
-                float[] t = tmp[c];
+                float[][] t = tmp[c];
                 int first = y0;
-                rows(rows, false).forEach(r -> horizontal(plane, off + r * sw, tx, t, (first + r) * dw, dw));
+                rows(rows, false).forEach(r -> t[first + r] = horizontal(plane, off + r * sw, tx, new float[dw], dw));
             }
         }
         FloatImage out = new FloatImage(dw, dh, channels);
         boolean parallel = (long) dw * dh >= PARALLEL_THRESHOLD;
         for (int c = 0; c < channels; c++) {
-            float[] t = tmp[c];
-            float[] plane = new float[dw * dh];
-            rows(dh, parallel).forEach(y -> vertical(t, dw, ty, y, plane));
-            System.arraycopy(plane, 0, out.data(), out.planeOffset(c), plane.length);
+            float[][] t = tmp[c];
+            int planeOffset = out.planeOffset(c);
+            rows(dh, parallel).forEach(y -> {
+                float[] row = new float[dw];
+                vertical(t, ty.start[y], ty, y, row, dw);
+                System.arraycopy(row, 0, out.data(), planeOffset + y * dw, dw);
+            });
         }
         return out;
     }
@@ -190,7 +191,8 @@ public final class Resize {
         return parallel ? s.parallel() : s;
     }
 
-    private static void horizontal(float[] src, int srcOff, Taps t, float[] dst, int dstOff, int dw) {
+    /** Source row {@code srcOff..} resampled along x into {@code dst[0..dw)}; returns dst. */
+    private static float[] horizontal(float[] src, int srcOff, Taps t, float[] dst, int dw) {
         int n = t.n;
         for (int x = 0; x < dw; x++) {
             int s = srcOff + t.start[x];
@@ -199,26 +201,31 @@ public final class Resize {
             for (int k = 0; k < n; k++) {
                 acc += t.weights[w + k] * src[s + k];
             }
-            dst[dstOff + x] = acc;
+            dst[x] = acc;
         }
+        return dst;
     }
 
-    private static void vertical(float[] tmp, int dw, Taps t, int y, float[] dst) {
+    /**
+     * Output row y from the horizontally resampled rows {@code rows[first + k]} (k below the tap
+     * count) into {@code dst[0..dw)}. Whole rows from index 0: on JDK 17, C2 leaves element-wise
+     * loops scalar when they index arrays at run-time offsets, as this pass did in one plane.
+     */
+    private static void vertical(float[][] rows, int first, Taps t, int y, float[] dst, int dw) {
         int n = t.n;
-        int out = y * dw;
-        int in = t.start[y] * dw;
         float w0 = t.weights[y * n];
+        float[] r0 = rows[first];
         for (int x = 0; x < dw; x++) {
-            dst[out + x] = w0 * tmp[in + x];
+            dst[x] = w0 * r0[x];
         }
         for (int k = 1; k < n; k++) {
             float w = t.weights[y * n + k];
             if (w == 0f) {
                 continue;
             }
-            int row = in + k * dw;
+            float[] r = rows[first + k];
             for (int x = 0; x < dw; x++) {
-                dst[out + x] += w * tmp[row + x];
+                dst[x] += w * r[x];
             }
         }
     }

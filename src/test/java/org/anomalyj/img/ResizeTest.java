@@ -157,6 +157,15 @@ public class ResizeTest {
                             whole[y * c[2] + x], row[x], 0f);
                 }
             }
+            // rows read out of order (the source keeps only the rows reading in order needs) are the same too
+            for (int i = 0; i < 2 * c[3]; i++) {
+                int y = i < c[3] ? c[3] - 1 - i : r.nextInt(c[3]);
+                rows.row(y, row);
+                for (int x = 0; x < c[2]; x++) {
+                    org.junit.Assert.assertEquals(java.util.Arrays.toString(c) + " again at " + x + "," + y,
+                            whole[y * c[2] + x], row[x], 0f);
+                }
+            }
         }
     }
 
