@@ -18,10 +18,10 @@ import org.anomalyj.onnx.Sessions;
  * rank the entries nearly as the full distances do. One ONNX Runtime graph projects the queries
  * ({@code (q - mean) V}), computes {@code |p_b|^2 - 2 p_q . p_b} against the projected bank (a
  * Gemm of n x M x r instead of n x M x D) and keeps the {@code c} best entries (TopK). Java then
- * computes the full distances of those c candidates and returns the best, its distance
- * recomputed exactly. The winner is the exact nearest neighbour whenever that one is among the
- * candidates; otherwise a slightly farther entry (never a smaller distance than the true one, so
- * scores can only rise, never hide an anomaly).
+ * computes the full distances of those c candidates and returns the best with its full distance
+ * (recomputed in double when certified). The winner is the exact nearest neighbour whenever that
+ * one is among the candidates; otherwise a slightly farther entry (never, beyond float rounding, a
+ * smaller distance than the true one, so scores can only rise, never hide an anomaly).
  *
  * <p><b>Certified winners.</b> The basis is orthonormal, so a projected distance never exceeds the
  * full one: {@code |V^T(q - b)| <= |q - b|}. Every entry that is not a candidate lies at least the
@@ -299,7 +299,9 @@ final class ProjectedBankSearch {
                 continue;
             }
             nearest[q] = best;
-            distance[q] = (float) index.distance(queries, qo, best);
+            // certified winners report brute force's distance (in double); uncertified ones are
+            // approximate anyway and keep the re-ranking's float distance (saves a pass over the row)
+            distance[q] = certify ? (float) index.distance(queries, qo, best) : (float) Math.sqrt(bestD);
         }
     }
 
