@@ -27,7 +27,6 @@ public final class PadimFitter implements ModelFitter {
     private static final int POSITIONS_PER_TASK = 8;
 
     private final PadimConfig config;
-    private final FeatureAggregator aggregator = FeatureAggregator.padim();
     private JsonArray layers;
     private int[] channels;
     private int height;
@@ -63,17 +62,23 @@ public final class PadimFitter implements ModelFitter {
         } else {
             FeatureAggregator.checkLayers(layers, features, PadimModel.METHOD);
         }
-        PatchEmbedding e = aggregator.aggregate(features);
+        if (gaussians == null) {
+            int embeddingDim = 0; // PaDiM's aggregation keeps every channel
+            for (FeatureMap f : features) {
+                embeddingDim += f.channels();
+            }
+            channels = selectChannels(embeddingDim, config.numFeatures(), config.seed());
+        }
+        PatchEmbedding e = PadimModel.embed(features, channels);
         if (gaussians == null) {
             height = e.height();
             width = e.width();
-            channels = selectChannels(e.dim(), config.numFeatures(), config.seed());
             gaussians = new Gaussians(e.positions(), channels.length);
         } else if (e.height() != height || e.width() != width) {
             throw new AnomalyJException("PaDiM needs every training image at the same feature size, got " + e.width()
                     + "x" + e.height() + " after " + width + "x" + height + "; resize the images to one size.");
         }
-        gaussians.add(PadimModel.select(e, channels));
+        gaussians.add(e.data());
     }
 
     @Override

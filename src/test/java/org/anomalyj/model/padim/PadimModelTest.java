@@ -104,6 +104,35 @@ public class PadimModelTest {
     }
 
     @Test
+    public void selectedLayersGiveTheSelectedChannelsOfTheWholeEmbedding() {
+        Random r = new Random(8);
+        List<FeatureMap> layers = new ArrayList<>();
+        int[][] shapes = {{6, 8, 6}, {10, 4, 3}, {7, 2, 2}};
+        for (int[] s : shapes) {
+            float[] v = new float[s[0] * s[1] * s[2]];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) r.nextGaussian();
+            }
+            layers.add(new FeatureMap("l" + layers.size(), 8 << layers.size(), s[0], s[1], s[2], v));
+        }
+        org.anomalyj.model.PatchEmbedding all = org.anomalyj.model.FeatureAggregator.padim().aggregate(layers);
+        int[][] selections = {
+            {0, 3, 5, 6, 9, 15, 16, 22}, // sorted, from every layer (cut-down layers)
+            {2, 7, 8},                   // none from the last layer
+            {6, 7, 20, 22},              // none from the first layer (the whole embedding, then selected)
+            {9, 1, 17},                  // not sorted (the same)
+            PadimFitter.selectChannels(23, 23, 1),
+        };
+        for (int[] channels : selections) {
+            org.anomalyj.model.PatchEmbedding e = PadimModel.embed(layers, channels);
+            assertEquals(all.height(), e.height());
+            assertEquals(all.width(), e.width());
+            assertEquals(channels.length, e.dim());
+            assertArrayEquals(Arrays.toString(channels), PadimModel.select(all, channels), e.data(), 0f);
+        }
+    }
+
+    @Test
     public void channelSelectionIsSeededSortedAndDistinct() {
         int[] a = PadimFitter.selectChannels(448, 100, 42);
         assertArrayEquals(a, PadimFitter.selectChannels(448, 100, 42));
