@@ -506,13 +506,14 @@ public final class GreedyCoreset {
             float abs = boundAbs;
             int moved = 0;
             float[] acc = new float[Math.min(TILE, to - from)];
+            float[] axis = new float[acc.length];
             // positions (in mem) of points that pass the bounds, evaluated eight at a time so the
             // eight sequential sums run as independent chains (a single sum is latency-bound)
             int[] pending = new int[8];
             int np = 0;
             for (int t0 = from; t0 < to; t0 += TILE) {
                 int len = Math.min(TILE, to - t0);
-                lowerBounds(l, cap, t0, len, yc, acc);
+                lowerBounds(l, cap, t0, len, yc, acc, axis);
                 for (int i = 0; i < len; i++) {
                     int q = t0 + i;
                     float v = dl[q];
@@ -574,19 +575,15 @@ public final class GreedyCoreset {
 
         /**
          * acc[i] = squared distance on the principal axes between member from + i and the center,
-         * for len members: element-wise over members, one axis at a time.
+         * for len members: element-wise over members, one axis at a time. Each axis's slice is first
+         * copied into {@code axis}: on JDK 17, C2 leaves the loop scalar when it reads the bounds at
+         * a run-time offset (130 against 40 ns per 256 members and axis, scratch benchmark).
          */
-        private void lowerBounds(float[] l, int cap, int from, int len, float[] yc, float[] acc) {
+        private void lowerBounds(float[] l, int cap, int from, int len, float[] yc, float[] acc, float[] axis) {
             Arrays.fill(acc, 0, len, 0f);
             for (int k = 0; k < m; k++) {
-                accumulateSquares(acc, l, k * cap + from, yc[k], len);
-            }
-        }
-
-        private static void accumulateSquares(float[] acc, float[] row, int offset, float v, int n) {
-            for (int i = 0; i < n; i++) {
-                float t = row[offset + i] - v;
-                acc[i] += t * t;
+                System.arraycopy(l, k * cap + from, axis, 0, len);
+                accumulateSquares(acc, axis, yc[k], len);
             }
         }
 
