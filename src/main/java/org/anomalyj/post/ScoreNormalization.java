@@ -82,8 +82,10 @@ public final class ScoreNormalization {
         float offset = (float) (0.5 - threshold / range);
         if (Float.isFinite(scale) && Float.isFinite(offset)) {
             // Fast path (JIT-vectorised): v * scale + offset == (v - t) / range + 0.5 up to rounding.
+            // In place over a copy: C2 on JDK 17 leaves the loop scalar when it reads at an offset.
+            System.arraycopy(values, from, out, 0, n);
             for (int i = 0; i < n; i++) {
-                out[i] = Math.max(0f, Math.min(1f, values[from + i] * scale + offset));
+                out[i] = Math.max(0f, Math.min(1f, out[i] * scale + offset));
             }
         } else {
             for (int i = 0; i < n; i++) {
