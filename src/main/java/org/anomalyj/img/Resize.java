@@ -38,7 +38,7 @@ public final class Resize {
         Taps ty = Taps.forAxis(sh, dh);
         float[][] tmp = new float[sh][];
         boolean parallel = (long) dw * Math.max(sh, dh) >= PARALLEL_THRESHOLD;
-        rows(sh, parallel).forEach(y -> tmp[y] = horizontal(src, y * sw, tx, new float[dw], dw));
+        rows(sh, parallel).forEach(y -> tmp[y] = horizontal(src, y * sw, tx, dw));
         float[] dst = new float[dw * dh];
         rows(dh, parallel).forEach(y -> {
             float[] row = new float[dw];
@@ -99,7 +99,7 @@ public final class Resize {
                 for (int k = 0; k < ty.n; k++) {
                     int r = first + k;
                     if (taps[r] == null) {
-                        taps[r] = horizontal(src, r * sw, tx, new float[dw], dw);
+                        taps[r] = horizontal(src, r * sw, tx, dw);
                     }
                     window[k] = taps[r];
                 }
@@ -141,7 +141,7 @@ public final class Resize {
                 int off = part.planeOffset(c);
                 float[][] t = tmp[c];
                 int first = y0;
-                rows(rows, false).forEach(r -> t[first + r] = horizontal(plane, off + r * sw, tx, new float[dw], dw));
+                rows(rows, false).forEach(r -> t[first + r] = horizontal(plane, off + r * sw, tx, dw));
             }
         }
         FloatImage out = new FloatImage(dw, dh, channels);
@@ -191,8 +191,9 @@ public final class Resize {
         return parallel ? s.parallel() : s;
     }
 
-    /** Source row {@code srcOff..} resampled along x into {@code dst[0..dw)}; returns dst. */
-    private static float[] horizontal(float[] src, int srcOff, Taps t, float[] dst, int dw) {
+    /** Source row {@code srcOff..} resampled along x to {@code dw} values, as a new row. */
+    private static float[] horizontal(float[] src, int srcOff, Taps t, int dw) {
+        float[] dst = new float[dw];
         int n = t.n;
         for (int x = 0; x < dw; x++) {
             int s = srcOff + t.start[x];

@@ -147,12 +147,17 @@ public final class MemoryBank {
     /** Bank size (entries x dims) from which the ONNX Runtime search pays for its setup. */
     static final long GRAPH_SEARCH_MIN_VALUES = 1L << 18;
 
+    /** Whether the bank holds enough values for any ONNX Runtime search to pay for its setup. */
+    private static boolean largeBank(NearestNeighbours index) {
+        return (long) index.size() * index.dim() >= GRAPH_SEARCH_MIN_VALUES;
+    }
+
     /**
      * Whether the exhaustive ONNX Runtime searches are worth their setup for this bank (and not
      * switched off with -Danomalyj.javaSearch=true, for experiments).
      */
     private static boolean graphSearchPays(NearestNeighbours index) {
-        return (long) index.size() * index.dim() >= GRAPH_SEARCH_MIN_VALUES && !Boolean.getBoolean("anomalyj.javaSearch");
+        return largeBank(index) && !Boolean.getBoolean("anomalyj.javaSearch");
     }
     private OrtBankSearch graph;
     private boolean graphTried;
@@ -240,7 +245,7 @@ public final class MemoryBank {
     }
 
     private ProjectedBankSearch projectedSearch(int rank, int candidates, boolean twoPasses) {
-        if ((long) index.size() * index.dim() < GRAPH_SEARCH_MIN_VALUES || rank < 16 || index.size() <= 2 * candidates) {
+        if (!largeBank(index) || rank < 16 || index.size() <= 2 * candidates) {
             return null;
         }
         try {

@@ -305,17 +305,14 @@ final class ProjectedBankSearch {
         }
     }
 
-    private static double squaredNorm(float[] v, int offset, int length) {
+    /** Squared norm of the projected query at {@code offset} (rank values). */
+    private double squaredNorm(float[] projectedQueries, int offset) {
         double s = 0;
-        for (int j = 0; j < length; j++) {
-            double x = v[offset + j];
+        for (int j = 0; j < rank; j++) {
+            double x = projectedQueries[offset + j];
             s += x * x;
         }
         return s;
-    }
-
-    private double squaredNorm(float[] projectedQueries, int offset) {
-        return squaredNorm(projectedQueries, offset, rank);
     }
 
     /**
