@@ -59,7 +59,7 @@ public final class MemoryBank {
             return null;
         }
         try {
-            // the graph runs take the bank in runs of QueryShares.RUN_QUERIES entries, which bounds
+            // the graph runs take the bank in runs of QueryShares.runQueries entries, which bounds
             // each run's distance matrix
             return new OrtBankSearch(index.bank(), size, index.dim(), 0, k).nearest(index.bank(), size);
         } catch (ai.onnxruntime.OrtException | UnsatisfiedLinkError e) {

@@ -20,6 +20,7 @@ import org.anomalyj.onnx.Sessions;
  */
 final class OrtBankSearch {
     private final OrtSession session;
+    private final int size;
     private final int dim;
     private final int k;
     private final int parts;
@@ -34,6 +35,7 @@ final class OrtBankSearch {
      * @param parts shares the queries are split into, each run single-threaded ({@code <= 0}: one per core)
      */
     OrtBankSearch(float[] bank, int size, int dim, int parts, int k) throws OrtException {
+        this.size = size;
         this.dim = dim;
         this.k = k;
         this.parts = parts;
@@ -69,7 +71,7 @@ final class OrtBankSearch {
      */
     int[] nearest(float[] patches, int n) throws OrtException {
         int[] out = new int[n * k];
-        QueryShares.run(n, parts, (from, to) -> {
+        QueryShares.run(n, size, dim, parts, (from, to) -> {
             try (OnnxTensor input = DirectFloats.tensor(patches, from * dim, to - from, dim);
                     OrtSession.Result result = session.run(Collections.singletonMap("patches", input))) {
                 long[] idx = ((OnnxTensor) result.get(0)).getLongBuffer().array();

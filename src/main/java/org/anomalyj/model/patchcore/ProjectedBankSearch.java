@@ -249,7 +249,7 @@ final class ProjectedBankSearch {
     /** One pass over queries {@code 0..n-1}, split into one share per core. */
     private void runPass(int pass, float[] queries, int n, int[] nearest, float[] distance, boolean certify)
             throws OrtException {
-        QueryShares.run(n, parts, (from, to) -> search(pass, queries, from, to, nearest, distance, certify));
+        QueryShares.run(n, index.size(), rank, parts, (from, to) -> search(pass, queries, from, to, nearest, distance, certify));
     }
 
     /**
