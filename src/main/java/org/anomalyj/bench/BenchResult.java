@@ -33,6 +33,11 @@ public final class BenchResult {
     double[] backboneOnlyMs = new double[0];
     final List<Throughput> throughput = new ArrayList<>();
     int warmup;
+    /**
+     * Wall time of the very first detection (ms): one-time setup (search sessions, lazily built
+     * indexes) and uncompiled Java code; what a user's first image costs.
+     */
+    double firstImageMs = Double.NaN;
     String batchNote;
 
     /** Fit wall time in seconds, or NaN when a saved model was benchmarked. */
@@ -107,6 +112,7 @@ public final class BenchResult {
         o.add("settings", settings);
         o.addProperty("images", images());
         o.addProperty("warmup_images", warmup);
+        put(o, "first_image_ms", firstImageMs);
         JsonObject stages = new JsonObject();
         for (Stage s : Stage.values()) {
             Percentiles p = stage(s);
@@ -168,6 +174,7 @@ public final class BenchResult {
                 bb.mean()));
         b.append(String.format(Locale.ROOT, "ratio end-to-end / backbone-only (p50): %.2f  (%d images, %d warm-up)%n",
                 ratioEndToEndVsBackbone(), images(), warmup));
+        b.append(String.format(Locale.ROOT, "first image (setup, code not yet compiled): %.2f ms%n", firstImageMs));
         for (Throughput x : throughput) {
             if (x.error == null) {
                 b.append(String.format(Locale.ROOT, "batch %2d: %.2f images/s%n", x.batch, x.imagesPerSecond));

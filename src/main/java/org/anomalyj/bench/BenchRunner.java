@@ -37,7 +37,10 @@ public final class BenchRunner {
     }
 
     /**
-     * @param images      the measured images (the first {@code warmup} of them are also run once before)
+     * @param images      the measured images
+     * @param warmup      detections run before timing, cycling through {@code images}: the JIT
+     *                    compiles the Java kernels in the background for the first few dozen
+     *                    images, on the same two cores
      * @param batchSizes  batch sizes for the throughput pass (empty: none)
      */
     public BenchResult run(List<Path> images, int warmup, int[] batchSizes, Progress progress) {
@@ -45,15 +48,19 @@ public final class BenchRunner {
             throw new IllegalArgumentException("no images to benchmark");
         }
         BenchResult r = new BenchResult();
-        int w = Math.min(warmup, images.size());
+        int n = images.size();
+        int w = Math.max(0, warmup);
         r.warmup = w;
         for (int i = 0; i < w; i++) {
+            progress.checkCancelled();
             progress.update("warm-up", i, w);
-            FloatImage img = ImageReader.read(images.get(i));
-            backboneOnlyMs(img);
-            detectOnce(images.get(i), new long[Stage.values().length]);
+            Path file = images.get(i % n);
+            backboneOnlyMs(ImageReader.read(file));
+            double ms = detectOnce(file, new long[Stage.values().length]) / 1e6;
+            if (i == 0) {
+                r.firstImageMs = ms;
+            }
         }
-        int n = images.size();
         Map<Stage, double[]> ms = new EnumMap<>(Stage.class);
         for (Stage s : Stage.values()) {
             ms.put(s, new double[n]);
@@ -67,6 +74,9 @@ public final class BenchRunner {
             // the backbone alone first, on an image decoded outside the timing
             backbone[i] = backboneOnlyMs(ImageReader.read(images.get(i)));
             total[i] = detectOnce(images.get(i), stage) / 1e6;
+            if (w == 0 && i == 0) {
+                r.firstImageMs = total[i];
+            }
             for (Stage s : Stage.values()) {
                 ms.get(s)[i] = stage[s.ordinal()] / 1e6;
             }

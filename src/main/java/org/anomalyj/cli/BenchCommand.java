@@ -43,7 +43,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "0", description = "Time at most this many test images, 0 = all (default: ${DEFAULT-VALUE}).")
     int images;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Images run once before timing (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "30",
+            description = "Detections run before timing, cycling through the images; the JIT compiles the hot code "
+                    + "during roughly the first 30 (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--batch-sizes", split = ",", defaultValue = "1,2,4,8",

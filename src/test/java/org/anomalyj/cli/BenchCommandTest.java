@@ -32,12 +32,14 @@ public class BenchCommandTest {
     public void trainsTimesAndWritesConsistentJson() throws Exception {
         Path json = tmp.getRoot().toPath().resolve("bench.json");
         CliRunner r = CliRunner.run("bench", "--data", Paths.get("sample-data", "grain").toString(), "--size", "128",
-                "--max-train", "12", "--images", "10", "--warmup", "2", "--batch-sizes", "1,4", "--json", json.toString());
+                "--max-train", "12", "--images", "10", "--warmup", "12", "--batch-sizes", "1,4", "--json", json.toString());
         assertEquals(r.err, 0, r.exit);
         assertTrue(r.out, r.out.contains("ratio end-to-end / backbone-only"));
         JsonObject o = JsonParser.parseString(new String(Files.readAllBytes(json), StandardCharsets.UTF_8))
                 .getAsJsonObject();
         assertEquals(10, o.get("images").getAsInt());
+        assertEquals("more warm-up detections than images cycle through them", 12, o.get("warmup_images").getAsInt());
+        assertTrue(num(o, "first_image_ms") > 0);
         double e2e = num(o, "end_to_end_ms_p50");
         double backbone = num(o, "backbone_ms_p50");
         assertTrue(e2e > 0 && backbone > 0);
