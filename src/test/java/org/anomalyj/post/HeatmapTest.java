@@ -72,6 +72,35 @@ public class HeatmapTest {
         }
     }
 
+    @Test
+    public void largeOverlaysBlendedInBandsEqualRowByRowOverlays() {
+        // 60,000 pixels are blended in parallel bands; a 300-pixel row in one loop
+        int w = 300;
+        int h = 200;
+        java.util.Random r = new java.util.Random(5);
+        float[] base = new float[3 * w * h];
+        float[] values = new float[w * h];
+        for (int i = 0; i < base.length; i++) {
+            base[i] = 260 * r.nextFloat() - 2;
+        }
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 1.2f * r.nextFloat() - 0.1f;
+        }
+        values[7] = Float.NaN;
+        BufferedImage whole = Heatmap.overlay(new FloatImage(w, h, 3, base), new AnomalyMap(w, h, values), 0.4f);
+        for (int y = 0; y < h; y++) {
+            float[] rowBase = new float[3 * w];
+            for (int c = 0; c < 3; c++) {
+                System.arraycopy(base, c * w * h + y * w, rowBase, c * w, w);
+            }
+            BufferedImage row = Heatmap.overlay(new FloatImage(w, 1, 3, rowBase),
+                    new AnomalyMap(w, 1, java.util.Arrays.copyOfRange(values, y * w, (y + 1) * w)), 0.4f);
+            for (int x = 0; x < w; x++) {
+                assertEquals(x + "," + y, row.getRGB(x, 0), whole.getRGB(x, y));
+            }
+        }
+    }
+
     @Test(expected = IllegalArgumentException.class)
     public void overlayRefusesMismatchedSizes() {
         Heatmap.overlay(new FloatImage(2, 2, 1), new AnomalyMap(1, 1, new float[1]));
