@@ -6,14 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A small ONNX graph builder (opset 13): nodes, float initializers, and inputs/outputs whose
+ * A small ONNX graph builder (opset 13, and ONNX Runtime's com.microsoft operators): nodes, float,
+ * int8 and int64 initializers, and inputs/outputs whose
  * dimensions are fixed numbers or named (dynamic). Enough to compile model heads (e.g. the
  * memory-bank distance search) into graphs that ONNX Runtime runs with its optimised kernels.
  */
 public final class OnnxGraph {
     /** ONNX TensorProto.DataType values used here. */
     public static final int FLOAT = 1;
+    public static final int INT8 = 3;
     public static final int INT64 = 7;
+    /** ONNX Runtime's contributed operators (e.g. MatMulIntegerToFloat), opset 1. */
+    public static final String MICROSOFT = "com.microsoft";
     private static final int IR_VERSION = 8;
     private static final int OPSET = 13;
 
@@ -22,6 +26,7 @@ public final class OnnxGraph {
     private final List<ProtoWriter> initializers = new ArrayList<>();
     private final List<ProtoWriter> inputs = new ArrayList<>();
     private final List<ProtoWriter> outputs = new ArrayList<>();
+    private boolean usesMicrosoftOps;
 
     public OnnxGraph(String name) {
         this.name = name;
@@ -32,6 +37,14 @@ public final class OnnxGraph {
      * values become FLOAT attributes, {@code long[]} INTS (e.g. kernel_shape, pads), other numbers INT.
      */
     public OnnxGraph node(String opType, String[] in, String[] out, Object... attributes) {
+        return node("", opType, in, out, attributes);
+    }
+
+    /**
+     * As {@link #node(String, String[], String[], Object...)} from an operator domain ("" for
+     * ONNX's own, {@link #MICROSOFT}); an empty input name leaves an optional input out.
+     */
+    public OnnxGraph node(String domain, String opType, String[] in, String[] out, Object... attributes) {
         ProtoWriter n = new ProtoWriter();
         for (String i : in) {
             n.string(1, i);
@@ -41,6 +54,10 @@ public final class OnnxGraph {
         }
         n.string(3, opType + "_" + nodes.size());
         n.string(4, opType);
+        if (!domain.isEmpty()) {
+            n.string(7, domain);
+            usesMicrosoftOps |= domain.equals(MICROSOFT);
+        }
         for (int a = 0; a < attributes.length; a += 2) {
             ProtoWriter attr = new ProtoWriter().string(1, (String) attributes[a]);
             Object v = attributes[a + 1];
@@ -71,6 +88,19 @@ public final class OnnxGraph {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
         t.bytes(9, b.array());
+        initializers.add(t);
+        return this;
+    }
+
+    /** An int8 constant stored in the graph (e.g. a quantized matrix). */
+    public OnnxGraph initializer(String tensorName, byte[] values, long... dims) {
+        ProtoWriter t = new ProtoWriter();
+        for (long d : dims) {
+            t.varint(1, d);
+        }
+        t.varint(2, INT8);
+        t.string(8, tensorName);
+        t.bytes(9, values);
         initializers.add(t);
         return this;
     }
@@ -134,7 +164,11 @@ public final class OnnxGraph {
             g.message(12, o);
         }
         ProtoWriter opset = new ProtoWriter().string(1, "").varint(2, OPSET);
-        return new ProtoWriter().varint(1, IR_VERSION).string(2, "anomalyj").message(7, g).message(8, opset)
-                .toByteArray();
+        ProtoWriter model = new ProtoWriter().varint(1, IR_VERSION).string(2, "anomalyj").message(7, g)
+                .message(8, opset);
+        if (usesMicrosoftOps) {
+            model.message(8, new ProtoWriter().string(1, MICROSOFT).varint(2, 1));
+        }
+        return model.toByteArray();
     }
 }

@@ -185,6 +185,12 @@ public final class MemoryBank {
      */
     static final int FAST_CANDIDATES = Integer.getInteger("anomalyj.knnCandidates", 4);
     /**
+     * Whether the fast search ranks its candidates with 8-bit products (anomalyj.knnInt8, default
+     * true; see {@link ProjectedBankSearch}). Falls back to float where ONNX Runtime cannot build
+     * the 8-bit graph.
+     */
+    static final boolean FAST_EIGHT_BIT = !"false".equals(System.getProperty("anomalyj.knnInt8"));
+    /**
      * Subspace rank of the certified exact search (anomalyj.exactRank): high enough that nearly
      * every patch's winner is certified (KolektorSDD, ResNet50v2: all but 0.01% at 256, 15% left
      * at 128), capped at a quarter of the embedding so the projected product costs at most a
@@ -216,7 +222,11 @@ public final class MemoryBank {
         if (!projectedTried) {
             projectedTried = true;
             // narrow embeddings (e.g. MobileNetV2's 128 dims) search in half their dimensions
-            projected = projectedSearch(Math.min(FAST_RANK, index.dim() / 2), FAST_CANDIDATES, false);
+            int rank = Math.min(FAST_RANK, index.dim() / 2);
+            projected = FAST_EIGHT_BIT ? projectedSearch(rank, FAST_CANDIDATES, false, true) : null;
+            if (projected == null) {
+                projected = projectedSearch(rank, FAST_CANDIDATES, false, false);
+            }
         }
         return projected;
     }
@@ -230,7 +240,7 @@ public final class MemoryBank {
         if (!certifiedTried) {
             certifiedTried = true;
             int rank = Math.min(EXACT_RANK, index.dim() / 4);
-            certified = rank >= 64 ? projectedSearch(rank, EXACT_CANDIDATES, true) : null;
+            certified = rank >= 64 ? projectedSearch(rank, EXACT_CANDIDATES, true, false) : null;
         }
         long asked = bankQueries.sum();
         if (certified != null && asked >= CERTIFY_TRIAL_QUERIES && bankUncertified.sum() * 2 > asked) {
@@ -244,12 +254,12 @@ public final class MemoryBank {
         return certifiedSearch() != null;
     }
 
-    private ProjectedBankSearch projectedSearch(int rank, int candidates, boolean twoPasses) {
+    private ProjectedBankSearch projectedSearch(int rank, int candidates, boolean twoPasses, boolean eightBit) {
         if (!largeBank(index) || rank < 16 || index.size() <= 2 * candidates) {
             return null;
         }
         try {
-            return new ProjectedBankSearch(index, rank, candidates, twoPasses, 42, 0);
+            return new ProjectedBankSearch(index, rank, candidates, twoPasses, 42, 0, eightBit);
         } catch (ai.onnxruntime.OrtException | UnsatisfiedLinkError e) {
             return null;
         }

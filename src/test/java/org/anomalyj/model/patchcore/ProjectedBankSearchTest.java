@@ -2,6 +2,7 @@ package org.anomalyj.model.patchcore;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import java.util.Random;
 import org.junit.Test;
@@ -80,6 +81,59 @@ public class ProjectedBankSearchTest {
         }
         // the subspace holds nearly all the variance: candidates contain the true neighbour
         assertTrue("recall " + same + "/" + n, same >= n * 0.98);
+    }
+
+    @Test
+    public void eightBitRankingFindsNearlyAllExactNeighboursAndReportsTrueDistances() throws Exception {
+        Random r = new Random(7);
+        int dim = 384;
+        int size = 1500;
+        int n = 400;
+        float[][] dirs = directions(r, 12, dim);
+        float[] bank = lowRank(r, dirs, size, dim, 0.05);
+        float[] queries = lowRank(r, dirs, n, dim, 0.05);
+        NearestNeighbours exact = new NearestNeighbours(bank, size, dim);
+        int[] ei = new int[n];
+        float[] ed = new float[n];
+        exact.nearest(queries, n, ei, ed);
+        ProjectedBankSearch eightBit = new ProjectedBankSearch(exact, 24, 8, false, 42, 1, true);
+        int[] fi = new int[n];
+        float[] fd = new float[n];
+        eightBit.nearest(queries, n, fi, fd);
+        int same = 0;
+        for (int q = 0; q < n; q++) {
+            assertEquals(exact.distance(queries, q * dim, fi[q]), fd[q], 1e-4 * (1 + fd[q]));
+            assertTrue("a candidate cannot be nearer than the nearest", fd[q] >= ed[q] - 1e-4f * (1 + ed[q]));
+            same += fi[q] == ei[q] ? 1 : 0;
+        }
+        assertTrue("recall " + same + "/" + n, same >= n * 0.97);
+        // with every entry a candidate, the approximate ranking does not matter: exact search
+        ProjectedBankSearch all = new ProjectedBankSearch(exact, 24, size, false, 42, 2, true);
+        all.nearest(queries, n, fi, fd);
+        for (int q = 0; q < n; q++) {
+            assertEquals(ed[q], fd[q], 1e-4 * (1 + ed[q]));
+        }
+    }
+
+    @Test
+    public void eightBitRankingRefusesToCertify() throws Exception {
+        Random r = new Random(3);
+        int dim = 64;
+        int size = 200;
+        NearestNeighbours index = new NearestNeighbours(lowRank(r, directions(r, 8, dim), size, dim, 0.1), size, dim);
+        try {
+            new ProjectedBankSearch(index, 16, 8, true, 42, 1, true);
+            fail("two passes exist only to certify");
+        } catch (IllegalArgumentException expected) {
+            // as documented
+        }
+        ProjectedBankSearch eightBit = new ProjectedBankSearch(index, 16, 8, false, 42, 1, true);
+        try {
+            eightBit.nearest(index.bank(), 10, new int[10], new float[10], true);
+            fail("approximate products prove nothing");
+        } catch (IllegalStateException expected) {
+            // as documented
+        }
     }
 
     @Test
