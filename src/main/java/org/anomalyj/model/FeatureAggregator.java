@@ -131,6 +131,15 @@ public final class FeatureAggregator {
 
     /** Aggregates one image's layers (shallowest first) into its patch embedding. */
     public PatchEmbedding aggregate(List<FeatureMap> features) {
+        return aggregate(features, null);
+    }
+
+    /**
+     * As {@link #aggregate(List)}, written into {@code reuse} when it has exactly the embedding's
+     * length (every value is overwritten), else into a new array. Scoring reuses one buffer per
+     * thread: allocating ResNet50v2's 6 MB embedding per image cost 0.7 ms of a 3.2 ms aggregation.
+     */
+    public PatchEmbedding aggregate(List<FeatureMap> features, float[] reuse) {
         if (features.isEmpty()) {
             throw new IllegalArgumentException("no feature layers");
         }
@@ -140,7 +149,8 @@ public final class FeatureAggregator {
         for (FeatureMap f : features) {
             dim += outputChannels(f.channels());
         }
-        float[] out = new float[Math.multiplyExact(Math.multiplyExact(outH, outW), dim)];
+        int length = Math.multiplyExact(Math.multiplyExact(outH, outW), dim);
+        float[] out = reuse != null && reuse.length == length ? reuse : new float[length];
         int offset = 0;
         for (FeatureMap f : features) {
             int h = f.height();

@@ -1,6 +1,7 @@
 package org.anomalyj.model;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -44,14 +45,23 @@ public class FeatureAggregatorReferenceTest {
             }
             for (FeatureAggregator a : aggregators) {
                 float[] expected = reference(a, layers);
-                float[] actual = a.aggregate(layers).data();
-                assertEquals(expected.length, actual.length);
-                for (int i = 0; i < expected.length; i++) {
-                    if (Float.compare(expected[i] + 0f, actual[i] + 0f) != 0) {
-                        throw new AssertionError(a.parameters() + " layers " + layers.size() + " value " + i + ": expected "
-                                + expected[i] + " got " + actual[i]);
-                    }
-                }
+                assertSame(a, layers, expected, a.aggregate(layers).data());
+                // into a reused buffer holding garbage: every value is overwritten
+                float[] reused = new float[expected.length];
+                java.util.Arrays.fill(reused, Float.NaN);
+                float[] into = a.aggregate(layers, reused).data();
+                assertTrue("the buffer of the right length is used", into == reused);
+                assertSame(a, layers, expected, into);
+            }
+        }
+    }
+
+    private static void assertSame(FeatureAggregator a, List<FeatureMap> layers, float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.compare(expected[i] + 0f, actual[i] + 0f) != 0) {
+                throw new AssertionError(a.parameters() + " layers " + layers.size() + " value " + i + ": expected "
+                        + expected[i] + " got " + actual[i]);
             }
         }
     }

@@ -31,6 +31,11 @@ public final class PatchCoreModel implements AnomalyModel {
     private final JsonArray layers;
     private final MemoryBank bank;
     private final long trainingPatches;
+    /**
+     * One embedding buffer per scoring thread, shared by all models (tiled ensembles hold many):
+     * the embedding lives only during {@link #score}.
+     */
+    private static final ThreadLocal<float[]> EMBEDDING_BUFFER = new ThreadLocal<>();
 
     PatchCoreModel(PatchCoreConfig config, FeatureAggregator aggregator, JsonArray layers, MemoryBank bank,
             long trainingPatches) {
@@ -57,7 +62,8 @@ public final class PatchCoreModel implements AnomalyModel {
     @Override
     public PatchScores score(List<FeatureMap> features) {
         FeatureAggregator.checkLayers(layers, features, METHOD);
-        PatchEmbedding e = aggregator.aggregate(features);
+        PatchEmbedding e = aggregator.aggregate(features, EMBEDDING_BUFFER.get());
+        EMBEDDING_BUFFER.set(e.data());
         int n = e.positions();
         int[] nearest = new int[n];
         float[] dist = new float[n];
