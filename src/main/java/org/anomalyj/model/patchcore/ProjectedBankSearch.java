@@ -172,12 +172,14 @@ final class ProjectedBankSearch {
                     .node("Gemm", new String[] {"projected", "bank_t", "bank_norm"}, new String[] {"partial"},
                             "alpha", -2f, "beta", 1f);
         }
-        return g.node("TopK", new String[] {"partial", "k"}, new String[] {"values", "nearest"}, "axis", 1L,
+        g.node("TopK", new String[] {"partial", "k"}, new String[] {"values", "nearest"}, "axis", 1L,
                         "largest", 0L, "sorted", 1L)
                 .output("nearest", OnnxGraph.INT64, "n", (long) k)
-                .output("values", OnnxGraph.FLOAT, "n", (long) k)
-                .output("projected", OnnxGraph.FLOAT, "n", (long) this.rank)
-                .toBytes();
+                .output("values", OnnxGraph.FLOAT, "n", (long) k);
+        if (!eightBit) { // the projected queries serve only the certificates
+            g.output("projected", OnnxGraph.FLOAT, "n", (long) this.rank);
+        }
+        return g.toBytes();
     }
 
     private static float[] centred(float[] rows, int n, int dim, float[] mean) {
@@ -320,14 +322,14 @@ final class ProjectedBankSearch {
                 OrtSession.Result result = sessions[pass].run(Collections.singletonMap("patches", input))) {
             cand = ((OnnxTensor) result.get(0)).getLongBuffer().array();
             values = ((OnnxTensor) result.get(1)).getFloatBuffer().array();
-            projectedQueries = ((OnnxTensor) result.get(2)).getFloatBuffer().array();
+            projectedQueries = eightBit ? null : ((OnnxTensor) result.get(2)).getFloatBuffer().array();
         }
         float[] bank = index.bank();
         RowDistance rows = new RowDistance(dim);
         for (int q = from; q < to; q++) {
             int qo = q * dim;
             int o = (q - from) * c;
-            double pq = squaredNorm(projectedQueries, (q - from) * rank);
+            double pq = eightBit ? 0 : squaredNorm(projectedQueries, (q - from) * rank);
             int best = -1;
             float bestD = Float.POSITIVE_INFINITY;
             boolean proven = false;
