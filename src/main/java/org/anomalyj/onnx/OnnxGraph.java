@@ -79,43 +79,32 @@ public final class OnnxGraph {
 
     /** A float constant stored in the graph (little-endian raw data). */
     public OnnxGraph initializer(String tensorName, float[] values, long... dims) {
-        ProtoWriter t = new ProtoWriter();
-        for (long d : dims) {
-            t.varint(1, d);
-        }
-        t.varint(2, FLOAT);
-        t.string(8, tensorName);
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
-        t.bytes(9, b.array());
-        initializers.add(t);
-        return this;
+        return rawInitializer(tensorName, FLOAT, b.array(), dims);
     }
 
     /** An int8 constant stored in the graph (e.g. a quantized matrix). */
     public OnnxGraph initializer(String tensorName, byte[] values, long... dims) {
-        ProtoWriter t = new ProtoWriter();
-        for (long d : dims) {
-            t.varint(1, d);
-        }
-        t.varint(2, INT8);
-        t.string(8, tensorName);
-        t.bytes(9, values);
-        initializers.add(t);
-        return this;
+        return rawInitializer(tensorName, INT8, values, dims);
     }
 
     /** An int64 constant stored in the graph (e.g. TopK's k). */
     public OnnxGraph initializer(String tensorName, long[] values, long... dims) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.asLongBuffer().put(values);
+        return rawInitializer(tensorName, INT64, b.array(), dims);
+    }
+
+    /** A constant of {@code elemType} from its little-endian bytes (TensorProto raw_data). */
+    private OnnxGraph rawInitializer(String tensorName, int elemType, byte[] raw, long... dims) {
         ProtoWriter t = new ProtoWriter();
         for (long d : dims) {
             t.varint(1, d);
         }
-        t.varint(2, INT64);
+        t.varint(2, elemType);
         t.string(8, tensorName);
-        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        b.asLongBuffer().put(values);
-        t.bytes(9, b.array());
+        t.bytes(9, raw);
         initializers.add(t);
         return this;
     }
