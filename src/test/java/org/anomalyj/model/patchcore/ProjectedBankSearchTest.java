@@ -36,7 +36,7 @@ public class ProjectedBankSearchTest {
     }
 
     @Test
-    public void basisIsOrthonormal() {
+    public void basisIsOrthonormal() throws Exception {
         Random r = new Random(3);
         int dim = 64;
         int rank = 8;
