@@ -62,13 +62,19 @@ public final class PatchCoreModel implements AnomalyModel {
     @Override
     public PatchScores score(List<FeatureMap> features) {
         FeatureAggregator.checkLayers(layers, features, METHOD);
-        PatchEmbedding e = aggregator.aggregate(features, EMBEDDING_BUFFER.get());
-        EMBEDDING_BUFFER.set(e.data());
+        // taken out while in use: a nested call on this thread (a fork/join worker helping while it
+        // waits) finds none and allocates its own instead of overwriting this one
+        float[] reuse = EMBEDDING_BUFFER.get();
+        EMBEDDING_BUFFER.remove();
+        PatchEmbedding e = aggregator.aggregate(features, reuse);
         int n = e.positions();
         int[] nearest = new int[n];
         float[] dist = new float[n];
         bank.nearest(e.data(), n, nearest, dist);
-        return new PatchScores(e.width(), e.height(), dist, OptionalDouble.of(imageScore(e.data(), nearest, dist)));
+        PatchScores scores = new PatchScores(e.width(), e.height(), dist,
+                OptionalDouble.of(imageScore(e.data(), nearest, dist)));
+        EMBEDDING_BUFFER.set(e.data());
+        return scores;
     }
 
     /** anomalib's re-weighted image score (see the class comment). */

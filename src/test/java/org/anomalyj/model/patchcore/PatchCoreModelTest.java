@@ -54,6 +54,32 @@ public class PatchCoreModelTest {
         return fitter.fit(Progress.NONE);
     }
 
+    /**
+     * Scoring reuses one embedding buffer per thread; scoring many images at once from fork/join
+     * workers (as a script's parallel stream would) must give exactly the one-at-a-time scores.
+     */
+    @Test
+    public void concurrentScoringGivesTheSequentialScores() {
+        PatchCoreModel model = fitNormal(42, 8);
+        Random r = new Random(7);
+        int n = 24;
+        java.util.List<java.util.List<org.anomalyj.backbone.FeatureMap>> images = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            images.add(SyntheticFeatures.image(r, 12, 12, 6, 10, i % 3 == 0 ? 6 : -1, i % 3 == 0 ? 4 : -1));
+        }
+        float[][] sequential = new float[n][];
+        for (int i = 0; i < n; i++) {
+            sequential[i] = model.score(images.get(i)).scores();
+        }
+        for (int round = 0; round < 3; round++) {
+            float[][] parallel = new float[n][];
+            java.util.stream.IntStream.range(0, n).parallel().forEach(i -> parallel[i] = model.score(images.get(i)).scores());
+            for (int i = 0; i < n; i++) {
+                org.junit.Assert.assertArrayEquals("image " + i, sequential[i], parallel[i], 0f);
+            }
+        }
+    }
+
     @Test
     public void outOfDistributionPatchScoresHigher() {
         PatchCoreModel model = fitNormal(42, 8);
