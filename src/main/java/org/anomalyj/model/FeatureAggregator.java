@@ -151,14 +151,17 @@ public final class FeatureAggregator {
         }
         int length = Math.multiplyExact(Math.multiplyExact(outH, outW), dim);
         float[] out = reuse != null && reuse.length == length ? reuse : new float[length];
+        RowScratch scratch = RowScratch.take();
         int offset = 0;
-        for (FeatureMap f : features) {
+        for (int l = 0; l < features.size(); l++) {
+            FeatureMap f = features.get(l);
             int h = f.height();
             int w = f.width();
+            int line = w * f.channels();
             // position-major image rows, the embedding's own layout (see PositionMajor for why)
-            float[][] rows = PositionMajor.rows(f.data(), f.channels(), h, w);
+            float[][] rows = PositionMajor.rows(f.data(), f.channels(), h, w, scratch.rows(3 * l, h, line));
             if (averagePool) {
-                rows = PositionMajor.averagePool3x3(rows, f.channels(), h, w);
+                rows = PositionMajor.averagePool3x3(rows, f.channels(), h, w, scratch.rows(3 * l + 1, h, line));
             }
             int c = outputChannels(f.channels());
             if (c < f.channels()) {
@@ -167,12 +170,14 @@ public final class FeatureAggregator {
             if (h == outH && w == outW) {
                 PositionMajor.place(rows, c, w, out, dim, offset);
             } else if (upsampling == Upsampling.BILINEAR) {
-                PositionMajor.bilinear(rows, c, h, w, outH, outW, out, dim, offset);
+                PositionMajor.bilinear(rows, c, h, w, outH, outW, out, dim, offset,
+                        scratch.rows(3 * l + 2, h, outW * c));
             } else {
                 PositionMajor.nearest(rows, c, h, w, outH, outW, out, dim, offset);
             }
             offset += c;
         }
+        scratch.give();
         return new PatchEmbedding(outH, outW, dim, out);
     }
 }

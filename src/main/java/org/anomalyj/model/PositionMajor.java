@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
  * <p>Every output value is computed with the same operations in the same order as the per-channel
  * definitions in {@link FeatureAggregator}'s class comment, so results do not depend on the layout.
  * Work is split into bands of image rows across the common fork-join pool; each band allocates
- * its buffers once.
+ * its buffers once, and the image rows themselves come from the caller ({@link RowScratch}).
  */
 final class PositionMajor {
     /**
@@ -44,13 +44,15 @@ final class PositionMajor {
         IntStream.range(0, bands).parallel().forEach(b -> band.rows(b * n / bands, (b + 1) * n / bands));
     }
 
-    /** Planes {@code [channels][h][w]} as position-major rows {@code [h][w * channels]}. */
-    static float[][] rows(float[] planes, int channels, int h, int w) {
-        float[][] rows = new float[h][];
+    /**
+     * Planes {@code [channels][h][w]} as position-major rows {@code [h][w * channels]}, written into
+     * {@code rows} (every value overwritten); returns it.
+     */
+    static float[][] rows(float[] planes, int channels, int h, int w, float[][] rows) {
         inBands(h, (from, to) -> {
             float[] tile = new float[CHANNEL_BLOCK * w];
             for (int y = from; y < to; y++) {
-                float[] row = new float[w * channels];
+                float[] row = rows[y];
                 for (int c0 = 0; c0 < channels; c0 += CHANNEL_BLOCK) {
                     int block = Math.min(CHANNEL_BLOCK, channels - c0);
                     // the block's image rows side by side, then written a position at a time, so
@@ -65,7 +67,6 @@ final class PositionMajor {
                         }
                     }
                 }
-                rows[y] = row;
             }
         });
         return rows;
@@ -74,16 +75,16 @@ final class PositionMajor {
     /**
      * 3x3 mean, stride 1, zero padding 1, always divided by 9 (torch count_include_pad=True): the
      * sum of image rows y-1, y, y+1 (in that order), then of columns x, x-1, x+1; a missing
-     * neighbour adds nothing.
+     * neighbour adds nothing. Written into {@code out} (same shape, every value overwritten).
      */
-    static float[][] averagePool3x3(float[][] rows, int channels, int h, int w) {
-        float[][] out = new float[h][];
+    static float[][] averagePool3x3(float[][] rows, int channels, int h, int w, float[][] out) {
         int line = w * channels;
         inBands(h, (from, to) -> {
             float[] left = new float[line];
             float[] right = new float[line];
             for (int y = from; y < to; y++) {
-                float[] sum = rows[Math.max(0, y - 1)].clone();
+                float[] sum = out[y];
+                System.arraycopy(rows[Math.max(0, y - 1)], 0, sum, 0, line);
                 for (int yy = Math.max(0, y - 1) + 1; yy <= Math.min(h - 1, y + 1); yy++) {
                     float[] r = rows[yy];
                     for (int j = 0; j < line; j++) {
@@ -96,7 +97,6 @@ final class PositionMajor {
                 for (int j = 0; j < line; j++) {
                     sum[j] = (sum[j] + left[j] + right[j]) / 9f;
                 }
-                out[y] = sum;
             }
         });
         return out;
@@ -149,11 +149,11 @@ final class PositionMajor {
     /**
      * torch interpolate bilinear, align_corners=false: src = (dst + 0.5) * in/out - 0.5, clamped at
      * 0; value {@code a (e p00 + d p01) + b (e p10 + d p11)} with weights a, b along y and e, d along x.
-     * The x interpolation of every source row is computed once ({@code outW x channels}), then each
-     * output row blends two of them.
+     * The x interpolation of every source row is computed once into {@code across} ({@code h} rows
+     * of {@code outW * channels}, overwritten), then each output row blends two of them.
      */
     static void bilinear(float[][] rows, int channels, int h, int w, int outH, int outW, float[] out, int dim,
-            int offset) {
+            int offset, float[][] across) {
         int[] y0 = new int[outH];
         int[] y1 = new int[outH];
         float[] ly = new float[outH];
@@ -162,13 +162,12 @@ final class PositionMajor {
         int[] x1 = new int[outW];
         float[] lx = new float[outW];
         sourceIndices(w, outW, x0, x1, lx);
-        float[][] across = new float[h][];
         inBands(h, (from, to) -> {
             float[] left = new float[channels];
             float[] right = new float[channels];
             for (int y = from; y < to; y++) {
                 float[] row = rows[y];
-                float[] blend = new float[outW * channels];
+                float[] blend = across[y];
                 for (int x = 0; x < outW; x++) {
                     float d = lx[x];
                     float e = 1f - d;
@@ -179,7 +178,6 @@ final class PositionMajor {
                     }
                     System.arraycopy(left, 0, blend, x * channels, channels);
                 }
-                across[y] = blend;
             }
         });
         inBands(outH, (from, to) -> {
