@@ -151,7 +151,7 @@ public final class FeatureAggregator {
         }
         int length = Math.multiplyExact(Math.multiplyExact(outH, outW), dim);
         float[] out = reuse != null && reuse.length == length ? reuse : new float[length];
-        RowScratch scratch = RowScratch.take();
+        RowScratch scratch = RowScratch.PER_THREAD.take(RowScratch::new);
         int offset = 0;
         for (int l = 0; l < features.size(); l++) {
             FeatureMap f = features.get(l);
@@ -177,7 +177,7 @@ public final class FeatureAggregator {
             }
             offset += c;
         }
-        scratch.give();
+        RowScratch.PER_THREAD.give(scratch);
         return new PatchEmbedding(outH, outW, dim, out);
     }
 }

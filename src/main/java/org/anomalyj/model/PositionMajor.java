@@ -1,6 +1,6 @@
 package org.anomalyj.model;
 
-import java.util.stream.IntStream;
+import org.anomalyj.Bands;
 
 /**
  * The steps of {@link FeatureAggregator} on position-major image rows: {@code rows[y]} holds image
@@ -33,23 +33,12 @@ final class PositionMajor {
     private PositionMajor() {
     }
 
-    /** Work on rows 0..n-1: each band of rows is one task, which allocates its buffers once. */
-    interface Band {
-        void rows(int from, int to);
-    }
-
-    /** Runs {@code band} over rows 0..n-1 in twice as many bands as cores (at most one row each). */
-    static void inBands(int n, Band band) {
-        int bands = Math.min(n, 2 * Runtime.getRuntime().availableProcessors());
-        IntStream.range(0, bands).parallel().forEach(b -> band.rows(b * n / bands, (b + 1) * n / bands));
-    }
-
     /**
      * Planes {@code [channels][h][w]} as position-major rows {@code [h][w * channels]}, written into
      * {@code rows} (every value overwritten); returns it.
      */
     static float[][] rows(float[] planes, int channels, int h, int w, float[][] rows) {
-        inBands(h, (from, to) -> {
+        Bands.run(h, (from, to) -> {
             float[] tile = new float[CHANNEL_BLOCK * w];
             for (int y = from; y < to; y++) {
                 float[] row = rows[y];
@@ -79,7 +68,7 @@ final class PositionMajor {
      */
     static float[][] averagePool3x3(float[][] rows, int channels, int h, int w, float[][] out) {
         int line = w * channels;
-        inBands(h, (from, to) -> {
+        Bands.run(h, (from, to) -> {
             float[] left = new float[line];
             float[] right = new float[line];
             for (int y = from; y < to; y++) {
@@ -111,7 +100,7 @@ final class PositionMajor {
             end[i] = (int) (((long) (i + 1) * channels + outChannels - 1) / outChannels);
         }
         float[][] out = new float[rows.length][];
-        inBands(rows.length, (from, to) -> {
+        Bands.run(rows.length, (from, to) -> {
             for (int y = from; y < to; y++) {
                 float[] row = rows[y];
                 float[] pooled = new float[w * outChannels];
@@ -132,7 +121,7 @@ final class PositionMajor {
 
     /** Copies each position's channels into the embedding ({@code rows.length x w} positions) at {@code offset}. */
     static void place(float[][] rows, int channels, int w, float[] out, int dim, int offset) {
-        inBands(rows.length, (from, to) -> {
+        Bands.run(rows.length, (from, to) -> {
             for (int y = from; y < to; y++) {
                 copyRow(rows[y], channels, w, out, y * w, dim, offset);
             }
@@ -162,7 +151,7 @@ final class PositionMajor {
         int[] x1 = new int[outW];
         float[] lx = new float[outW];
         sourceIndices(w, outW, x0, x1, lx);
-        inBands(h, (from, to) -> {
+        Bands.run(h, (from, to) -> {
             float[] left = new float[channels];
             float[] right = new float[channels];
             for (int y = from; y < to; y++) {
@@ -180,7 +169,7 @@ final class PositionMajor {
                 }
             }
         });
-        inBands(outH, (from, to) -> {
+        Bands.run(outH, (from, to) -> {
             float[] row = new float[outW * channels];
             for (int y = from; y < to; y++) {
                 float b = ly[y];
@@ -213,7 +202,7 @@ final class PositionMajor {
         for (int x = 0; x < outW; x++) {
             sx[x] = Math.min((int) Math.floor(x * ((float) w / outW)), w - 1);
         }
-        inBands(outH, (from, to) -> {
+        Bands.run(outH, (from, to) -> {
             for (int y = from; y < to; y++) {
                 float[] row = rows[Math.min((int) Math.floor(y * ((float) h / outH)), h - 1)];
                 for (int x = 0; x < outW; x++) {

@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
 
+import org.anomalyj.Bands;
 import org.anomalyj.img.FloatImage;
 import org.anomalyj.img.PixelSource;
 
@@ -117,12 +118,8 @@ public final class Heatmap {
             }
             float[] heat = normalization == null ? v : normalised;
             int heatAt = normalization == null ? first : 0;
-            // bands of pixels on both cores: the per-pixel table lookups do not vectorise
-            int bands = plane >= PARALLEL_PIXELS ? 2 * Runtime.getRuntime().availableProcessors() : 1;
-            java.util.stream.IntStream all = java.util.stream.IntStream.range(0, bands);
-            (bands > 1 ? all.parallel() : all).forEach(band -> {
-                int to = (int) ((long) (band + 1) * plane / bands);
-                for (int i = (int) ((long) band * plane / bands); i < to; i++) {
+            Bands.Band blendPixels = (from, to) -> {
+                for (int i = from; i < to; i++) {
                     int at = first + i;
                     float r = d[i];
                     float g = colour ? d[plane + i] : r;
@@ -133,7 +130,13 @@ public final class Heatmap {
                     px[3 * at + 1] = (byte) blend(g, keep, heatG[l]);
                     px[3 * at + 2] = (byte) blend(r, keep, heatR[l]);
                 }
-            });
+            };
+            // bands of pixels on both cores: the per-pixel table lookups do not vectorise
+            if (plane >= PARALLEL_PIXELS) {
+                Bands.run(plane, blendPixels);
+            } else {
+                blendPixels.rows(0, plane);
+            }
         }
         return img;
     }

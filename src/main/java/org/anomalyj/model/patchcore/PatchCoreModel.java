@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.OptionalDouble;
 import org.anomalyj.AnomalyJException;
+import org.anomalyj.ThreadScratch;
 import org.anomalyj.backbone.FeatureMap;
 import org.anomalyj.io.ArrayStore;
 import org.anomalyj.io.NpyArray;
@@ -35,7 +36,7 @@ public final class PatchCoreModel implements AnomalyModel {
      * One embedding buffer per scoring thread, shared by all models (tiled ensembles hold many):
      * the embedding lives only during {@link #score}.
      */
-    private static final ThreadLocal<float[]> EMBEDDING_BUFFER = new ThreadLocal<>();
+    private static final ThreadScratch<float[]> EMBEDDING_BUFFER = new ThreadScratch<>();
 
     PatchCoreModel(PatchCoreConfig config, FeatureAggregator aggregator, JsonArray layers, MemoryBank bank,
             long trainingPatches) {
@@ -62,18 +63,14 @@ public final class PatchCoreModel implements AnomalyModel {
     @Override
     public PatchScores score(List<FeatureMap> features) {
         FeatureAggregator.checkLayers(layers, features, METHOD);
-        // taken out while in use: a nested call on this thread (a fork/join worker helping while it
-        // waits) finds none and allocates its own instead of overwriting this one
-        float[] reuse = EMBEDDING_BUFFER.get();
-        EMBEDDING_BUFFER.remove();
-        PatchEmbedding e = aggregator.aggregate(features, reuse);
+        PatchEmbedding e = aggregator.aggregate(features, EMBEDDING_BUFFER.take());
         int n = e.positions();
         int[] nearest = new int[n];
         float[] dist = new float[n];
         bank.nearest(e.data(), n, nearest, dist);
         PatchScores scores = new PatchScores(e.width(), e.height(), dist,
                 OptionalDouble.of(imageScore(e.data(), nearest, dist)));
-        EMBEDDING_BUFFER.set(e.data());
+        EMBEDDING_BUFFER.give(e.data());
         return scores;
     }
 
