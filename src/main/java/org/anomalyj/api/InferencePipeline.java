@@ -9,7 +9,7 @@ import org.anomalyj.img.Resize;
 import org.anomalyj.model.AnomalyModel;
 import org.anomalyj.model.PatchScores;
 import org.anomalyj.post.AnomalyMap;
-import org.anomalyj.post.GaussianBlur;
+import org.anomalyj.post.UpsampleBlur;
 
 /**
  * Image -> resize -> backbone -> model head -> upsample + blur: the one path every front end and
@@ -20,6 +20,8 @@ public final class InferencePipeline implements ImageScorer {
     private final AnomalyModel model;
     private final int size;
     private final double blurSigma;
+    /** Upsampling + blur of the last grid size seen (a model's grid never changes); racy but idempotent. */
+    private volatile UpsampleBlur toMap;
 
     public InferencePipeline(FeatureExtractor extractor, AnomalyModel model, int size, double blurSigma) {
         this.extractor = extractor;
@@ -52,9 +54,12 @@ public final class InferencePipeline implements ImageScorer {
 
     /** Patch scores upsampled to the input size and smoothed. */
     private AnomalyMap toMap(PatchScores patches) {
-        float[] up = Resize.bilinear(patches.scores(), patches.width(), patches.height(), size, size);
-        float[] smooth = blurSigma > 0 ? GaussianBlur.blur(up, size, size, blurSigma) : up;
-        return new AnomalyMap(size, size, smooth);
+        UpsampleBlur op = toMap;
+        if (op == null || op.sourceWidth() != patches.width() || op.sourceHeight() != patches.height()) {
+            op = UpsampleBlur.of(patches.width(), patches.height(), size, size, blurSigma);
+            toMap = op;
+        }
+        return new AnomalyMap(size, size, op.apply(patches.scores()));
     }
 
     /**
