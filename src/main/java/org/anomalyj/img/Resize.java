@@ -34,18 +34,26 @@ public final class Resize {
         if (sw == dw && sh == dh) {
             return src.clone();
         }
+        float[] dst = new float[dw * dh];
+        resizePlane(src, 0, sw, sh, dst, 0, dw, dh);
+        return dst;
+    }
+
+    /**
+     * The plane at {@code src[srcOff..]} resized into {@code dst[dstOff..]}: the planes of an image
+     * are resized where they are, without copies.
+     */
+    private static void resizePlane(float[] src, int srcOff, int sw, int sh, float[] dst, int dstOff, int dw, int dh) {
         Taps tx = Taps.forAxis(sw, dw);
         Taps ty = Taps.forAxis(sh, dh);
         float[][] tmp = new float[sh][];
         boolean parallel = (long) dw * Math.max(sh, dh) >= PARALLEL_THRESHOLD;
-        rows(sh, parallel).forEach(y -> tmp[y] = horizontal(src, y * sw, tx, dw));
-        float[] dst = new float[dw * dh];
+        rows(sh, parallel).forEach(y -> tmp[y] = horizontal(src, srcOff + y * sw, tx, dw));
         rows(dh, parallel).forEach(y -> {
             float[] row = new float[dw];
             vertical(tmp, ty.start[y], ty, y, row, dw);
-            System.arraycopy(row, 0, dst, y * dw, dw);
+            System.arraycopy(row, 0, dst, dstOff + y * dw, dw);
         });
-        return dst;
     }
 
     /** Resizes every channel of {@code img} as {@link #bilinear(float[], int, int, int, int)} does. */
@@ -53,12 +61,14 @@ public final class Resize {
         int sw = img.width();
         int sh = img.height();
         int splane = sw * sh;
+        checkPlane(splane, sw, sh, dw, dh);
         FloatImage out = new FloatImage(dw, dh, img.channels());
         for (int c = 0; c < img.channels(); c++) {
-            float[] plane = new float[splane];
-            System.arraycopy(img.data(), img.planeOffset(c), plane, 0, splane);
-            float[] r = bilinear(plane, sw, sh, dw, dh);
-            System.arraycopy(r, 0, out.data(), out.planeOffset(c), r.length);
+            if (sw == dw && sh == dh) {
+                System.arraycopy(img.data(), img.planeOffset(c), out.data(), out.planeOffset(c), splane);
+            } else {
+                resizePlane(img.data(), img.planeOffset(c), sw, sh, out.data(), out.planeOffset(c), dw, dh);
+            }
         }
         return out;
     }
