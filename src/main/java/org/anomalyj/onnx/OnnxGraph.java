@@ -14,6 +14,7 @@ import java.util.List;
 public final class OnnxGraph {
     /** ONNX TensorProto.DataType values used here. */
     public static final int FLOAT = 1;
+    public static final int UINT8 = 2;
     public static final int INT8 = 3;
     public static final int INT64 = 7;
     /** ONNX Runtime's contributed operators (e.g. MatMulIntegerToFloat), opset 1. */

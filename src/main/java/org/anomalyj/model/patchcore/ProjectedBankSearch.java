@@ -44,6 +44,8 @@ import org.anomalyj.onnx.Sessions;
  * for 97.94% of the patches against 98.17% (scratch benchmark, 8 images). A run's queries share
  * one scale, so a patch's candidates can depend on which patches share its run, and so on the
  * number of cores: Magnetic Tile evaluated within 0.01 point with three shares instead of two.
+ * The graph finds the best candidates through groups of entries rather than one TopK over the
+ * bank ({@link EightBitRanking}): the same candidates, 0.8-1.1 ms less per image.
  */
 final class ProjectedBankSearch {
     /** Entries used to estimate the principal subspace (more cost time, barely change it). */
@@ -68,6 +70,8 @@ final class ProjectedBankSearch {
     private final float maxProjectedNorm;
     /** Whether candidates are ranked with 8-bit products (approximate: no certificates, no early stop). */
     private final boolean eightBit;
+    /** The 8-bit ranking, when {@link #eightBit}. */
+    private final EightBitRanking ranking;
 
     /**
      * @param rank       dimensions of the subspace the candidates are chosen in (capped at the bank's dims)
@@ -130,6 +134,7 @@ final class ProjectedBankSearch {
         this.passCandidates = twoPasses && all > FIRST_PASS_CANDIDATES
                 ? new int[] {FIRST_PASS_CANDIDATES, all} : new int[] {all};
         this.parts = threads; // single-threaded sessions, one share of the queries per core (QueryShares)
+        this.ranking = eightBit ? new EightBitRanking(projT, norms, this.rank, size) : null;
         this.sessions = new OrtSession[passCandidates.length];
         for (int p = 0; p < passCandidates.length; p++) {
             sessions[p] = Sessions.create(graph(dim, size, mean, flatBasis, projT, norms, passCandidates[p]), 1);
@@ -143,42 +148,24 @@ final class ProjectedBankSearch {
                 .input("patches", OnnxGraph.FLOAT, "n", (long) dim)
                 .initializer("mean", mean, dim)
                 .initializer("basis", flatBasis, dim, this.rank)
-                .initializer("bank_norm", norms, size)
-                .initializer("k", new long[] {k}, 1)
                 .node("Sub", new String[] {"patches", "mean"}, new String[] {"centred"})
                 .node("MatMul", new String[] {"centred", "basis"}, new String[] {"projected"});
         if (eightBit) {
-            // |p_b|^2 - 2 p_q.p_b with int8 bank coordinates (one symmetric scale) and uint8 queries
-            float maxAbs = 0f;
-            for (float v : projT) {
-                maxAbs = Math.max(maxAbs, Math.abs(v));
-            }
-            float scale = maxAbs > 0 ? maxAbs / 127f : 1f;
-            byte[] quantized = new byte[projT.length];
-            for (int i = 0; i < projT.length; i++) {
-                quantized[i] = (byte) Math.round(projT[i] / scale);
-            }
-            g.initializer("bank_t", quantized, this.rank, size)
-                    .initializer("bank_scale", new float[] {-2f * scale})
-                    .node("DynamicQuantizeLinear", new String[] {"projected"},
-                            new String[] {"projected_u8", "projected_scale", "projected_zero"})
-                    .node(OnnxGraph.MICROSOFT, "MatMulIntegerToFloat",
-                            new String[] {"projected_u8", "bank_t", "projected_scale", "bank_scale", "projected_zero",
-                                "", "bank_norm"},
-                            new String[] {"partial"});
-        } else {
-            g.initializer("bank_t", projT, this.rank, size)
-                    .node("Gemm", new String[] {"projected", "bank_t", "bank_norm"}, new String[] {"partial"},
-                            "alpha", -2f, "beta", 1f);
+            ranking.addTo(g, k);
+            return g.toBytes();
         }
-        g.node("TopK", new String[] {"partial", "k"}, new String[] {"values", "nearest"}, "axis", 1L,
+        return g.initializer("bank_t", projT, this.rank, size)
+                .initializer("bank_norm", norms, size)
+                .initializer("k", new long[] {k}, 1)
+                .node("Gemm", new String[] {"projected", "bank_t", "bank_norm"}, new String[] {"partial"},
+                        "alpha", -2f, "beta", 1f)
+                .node("TopK", new String[] {"partial", "k"}, new String[] {"values", "nearest"}, "axis", 1L,
                         "largest", 0L, "sorted", 1L)
                 .output("nearest", OnnxGraph.INT64, "n", (long) k)
-                .output("values", OnnxGraph.FLOAT, "n", (long) k);
-        if (!eightBit) { // the projected queries serve only the certificates
-            g.output("projected", OnnxGraph.FLOAT, "n", (long) this.rank);
-        }
-        return g.toBytes();
+                .output("values", OnnxGraph.FLOAT, "n", (long) k)
+                // the projected queries serve the certificates
+                .output("projected", OnnxGraph.FLOAT, "n", (long) this.rank)
+                .toBytes();
     }
 
     private static float[] centred(float[] rows, int n, int dim, float[] mean) {
@@ -319,6 +306,10 @@ final class ProjectedBankSearch {
      */
     private void search(int pass, float[] queries, int from, int to, int[] nearest, float[] distance,
             boolean certify) throws OrtException {
+        if (eightBit) {
+            searchEightBit(queries, from, to, nearest, distance);
+            return;
+        }
         int dim = index.dim();
         int c = passCandidates[pass];
         int n = to - from;
@@ -329,14 +320,14 @@ final class ProjectedBankSearch {
                 OrtSession.Result result = sessions[pass].run(Collections.singletonMap("patches", input))) {
             cand = ((OnnxTensor) result.get(0)).getLongBuffer().array();
             values = ((OnnxTensor) result.get(1)).getFloatBuffer().array();
-            projectedQueries = eightBit ? null : ((OnnxTensor) result.get(2)).getFloatBuffer().array();
+            projectedQueries = ((OnnxTensor) result.get(2)).getFloatBuffer().array();
         }
         float[] bank = index.bank();
         RowDistance rows = new RowDistance(dim);
         for (int q = from; q < to; q++) {
             int qo = q * dim;
             int o = (q - from) * c;
-            double pq = eightBit ? 0 : squaredNorm(projectedQueries, (q - from) * rank);
+            double pq = squaredNorm(projectedQueries, (q - from) * rank);
             int best = -1;
             float bestD = Float.POSITIVE_INFINITY;
             boolean proven = false;
@@ -349,9 +340,8 @@ final class ProjectedBankSearch {
                     best = e;
                 }
                 // every entry after candidate i (later candidates, and all others, which lie at
-                // least as far as the last one) is at least values[i + 1] away in projection;
-                // 8-bit values are approximate and prove nothing
-                proven = !eightBit && provenNearest(pq, values[o + Math.min(i + 1, c - 1)], bestD);
+                // least as far as the last one) is at least values[i + 1] away in projection
+                proven = provenNearest(pq, values[o + Math.min(i + 1, c - 1)], bestD);
             }
             if (certify && !proven) {
                 nearest[q] = -1;
@@ -361,6 +351,46 @@ final class ProjectedBankSearch {
             // certified winners report brute force's distance (in double); uncertified ones are
             // approximate anyway and keep the re-ranking's float distance (saves a pass over the row)
             distance[q] = certify ? (float) index.distance(queries, qo, best) : (float) Math.sqrt(bestD);
+        }
+    }
+
+    /**
+     * Queries {@code from..to-1} with the 8-bit ranking ({@link EightBitRanking}): the full
+     * distances of each query's candidates; 8-bit scores prove nothing, so all are re-ranked.
+     */
+    private void searchEightBit(float[] queries, int from, int to, int[] nearest, float[] distance)
+            throws OrtException {
+        int dim = index.dim();
+        int k = ranking.keptGroups(passCandidates[0]);
+        int c = ranking.candidates(passCandidates[0]);
+        int n = to - from;
+        float[] bank = index.bank();
+        RowDistance rows = new RowDistance(dim);
+        long[] kept;
+        long[] best;
+        try (OnnxTensor input = DirectFloats.tensor(queries, from * dim, n, dim);
+                OrtSession.Result result = sessions[0].run(Collections.singletonMap("patches", input))) {
+            kept = ((OnnxTensor) result.get(0)).getLongBuffer().array();
+            best = ((OnnxTensor) result.get(1)).getLongBuffer().array();
+        }
+        for (int q = from; q < to; q++) {
+            int qo = q * dim;
+            rows.query(queries, qo);
+            int winner = -1;
+            float winnerD = Float.POSITIVE_INFINITY;
+            for (int i = 0; i < c; i++) {
+                int e = ranking.entry(best[(q - from) * c + i], kept, (q - from) * k, k);
+                if (e < 0) {
+                    continue;
+                }
+                float d2 = rows.squaredTo(bank, e * dim);
+                if (d2 < winnerD || (d2 == winnerD && e < winner)) {
+                    winnerD = d2;
+                    winner = e;
+                }
+            }
+            nearest[q] = winner;
+            distance[q] = (float) Math.sqrt(winnerD);
         }
     }
 
