@@ -47,11 +47,15 @@ public final class Sessions {
     /**
      * The options every AnomalyJ session uses: all graph optimisations, sequential execution,
      * {@code threads} intra-op threads ({@code <= 0}: all cores), one inter-op thread, and intra-op
-     * threads that sleep rather than spin when a run ends. Spinning threads kept one of the two cores
-     * busy while the Java head ran after the backbone: PatchCore's head took 43-45 ms per image with
-     * spinning and 32-35 ms without, the backbone 27.6-28.5 against 28.6-28.9 ms (Magnetic Tile,
-     * ResNet50v2, quiet machine; {@code -Danomalyj.ortSpin=true} restores spinning for experiments).
-     * The caller closes them.
+     * threads that spin while a run is under way but stop as soon as it returns
+     * ({@code session.force_spinning_stop}).
+     * <p>Why both halves: threads left spinning after a run kept one of the two cores busy while the
+     * Java head ran after the backbone (PatchCore's head 43-45 ms per image with spinning, 32-35 ms
+     * without; Magnetic Tile, ResNet50v2); threads that never spin sleep between the backbone's
+     * operators and are woken for each one, which cost MobileNetV2's 60-odd short operators about a
+     * fifth of its time (backbone 4.6-4.7 ms without spinning, 3.6-3.7 ms spinning within the run).
+     * {@code -Danomalyj.ortSpin=false} never spins, {@code =true} keeps ONNX Runtime's default
+     * (spinning after runs too), for experiments. The caller closes the options.
      */
     public static OrtSession.SessionOptions options(int threads) throws OrtException {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
@@ -60,7 +64,11 @@ public final class Sessions {
             o.setInterOpNumThreads(1);
             o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (!Boolean.getBoolean("anomalyj.ortSpin")) {
+            String spin = System.getProperty("anomalyj.ortSpin", "stop");
+            if (spin.equals("stop")) { // spin within a run, stop when it returns
+                o.addConfigEntry("session.intra_op.allow_spinning", "1");
+                o.addConfigEntry("session.force_spinning_stop", "1");
+            } else if (!spin.equals("true")) {
                 o.addConfigEntry("session.intra_op.allow_spinning", "0");
             }
             return o;
