@@ -38,7 +38,7 @@ final class PositionMajor {
      * {@code rows} (every value overwritten); returns it.
      */
     static float[][] rows(float[] planes, int channels, int h, int w, float[][] rows) {
-        Bands.run(h, (from, to) -> {
+        Bands.run(h, (long) channels * h * w, (from, to) -> {
             float[] tile = new float[CHANNEL_BLOCK * w];
             for (int y = from; y < to; y++) {
                 float[] row = rows[y];
@@ -68,7 +68,7 @@ final class PositionMajor {
      */
     static float[][] averagePool3x3(float[][] rows, int channels, int h, int w, float[][] out) {
         int line = w * channels;
-        Bands.run(h, (from, to) -> {
+        Bands.run(h, (long) line * h, (from, to) -> {
             float[] left = new float[line];
             float[] right = new float[line];
             for (int y = from; y < to; y++) {
@@ -100,7 +100,7 @@ final class PositionMajor {
             end[i] = (int) (((long) (i + 1) * channels + outChannels - 1) / outChannels);
         }
         float[][] out = new float[rows.length][];
-        Bands.run(rows.length, (from, to) -> {
+        Bands.run(rows.length, (long) rows.length * w * channels, (from, to) -> {
             for (int y = from; y < to; y++) {
                 float[] row = rows[y];
                 float[] pooled = new float[w * outChannels];
@@ -121,7 +121,7 @@ final class PositionMajor {
 
     /** Copies each position's channels into the embedding ({@code rows.length x w} positions) at {@code offset}. */
     static void place(float[][] rows, int channels, int w, float[] out, int dim, int offset) {
-        Bands.run(rows.length, (from, to) -> {
+        Bands.run(rows.length, (long) rows.length * w * channels, (from, to) -> {
             for (int y = from; y < to; y++) {
                 copyRow(rows[y], channels, w, out, y * w, dim, offset);
             }
@@ -151,7 +151,7 @@ final class PositionMajor {
         int[] x1 = new int[outW];
         float[] lx = new float[outW];
         sourceIndices(w, outW, x0, x1, lx);
-        Bands.run(h, (from, to) -> {
+        Bands.run(h, (long) h * outW * channels, (from, to) -> {
             float[] left = new float[channels];
             float[] right = new float[channels];
             for (int y = from; y < to; y++) {
@@ -169,7 +169,7 @@ final class PositionMajor {
                 }
             }
         });
-        Bands.run(outH, (from, to) -> {
+        Bands.run(outH, (long) outH * outW * channels, (from, to) -> {
             float[] row = new float[outW * channels];
             for (int y = from; y < to; y++) {
                 float b = ly[y];
@@ -202,7 +202,7 @@ final class PositionMajor {
         for (int x = 0; x < outW; x++) {
             sx[x] = Math.min((int) Math.floor(x * ((float) w / outW)), w - 1);
         }
-        Bands.run(outH, (from, to) -> {
+        Bands.run(outH, (long) outH * outW * channels, (from, to) -> {
             for (int y = from; y < to; y++) {
                 float[] row = rows[Math.min((int) Math.floor(y * ((float) h / outH)), h - 1)];
                 for (int x = 0; x < outW; x++) {
