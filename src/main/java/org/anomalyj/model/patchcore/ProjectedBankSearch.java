@@ -44,8 +44,8 @@ import org.anomalyj.onnx.Sessions;
  * for 97.94% of the patches against 98.17% (scratch benchmark, 8 images). A run's queries share
  * one scale, so a patch's candidates can depend on which patches share its run, and so on the
  * number of cores: Magnetic Tile evaluated within 0.01 point with three shares instead of two.
- * The graph finds the best candidates through groups of entries rather than one TopK over the
- * bank ({@link EightBitRanking}): the same candidates, 0.8-1.1 ms less per image.
+ * <p>Both rankings find their candidates through groups of entries rather than one TopK over the
+ * bank ({@link GroupedTopK}): the same candidates, 0.8-1.1 ms less per image for the 8-bit one.
  */
 final class ProjectedBankSearch {
     /** Entries used to estimate the principal subspace (more cost time, barely change it). */
@@ -72,6 +72,8 @@ final class ProjectedBankSearch {
     private final boolean eightBit;
     /** The 8-bit ranking, when {@link #eightBit}. */
     private final EightBitRanking ranking;
+    /** How each query's candidates are picked from its scores. */
+    private final GroupedTopK top;
 
     /**
      * @param rank       dimensions of the subspace the candidates are chosen in (capped at the bank's dims)
@@ -135,6 +137,7 @@ final class ProjectedBankSearch {
                 ? new int[] {FIRST_PASS_CANDIDATES, all} : new int[] {all};
         this.parts = threads; // single-threaded sessions, one share of the queries per core (QueryShares)
         this.ranking = eightBit ? new EightBitRanking(projT, norms, this.rank, size) : null;
+        this.top = eightBit ? ranking.top() : new GroupedTopK(size);
         this.sessions = new OrtSession[passCandidates.length];
         for (int p = 0; p < passCandidates.length; p++) {
             sessions[p] = Sessions.create(graph(dim, size, mean, flatBasis, projT, norms, passCandidates[p]), 1);
@@ -154,18 +157,18 @@ final class ProjectedBankSearch {
             ranking.addTo(g, k);
             return g.toBytes();
         }
-        return g.initializer("bank_t", projT, this.rank, size)
-                .initializer("bank_norm", norms, size)
-                .initializer("k", new long[] {k}, 1)
+        int padded = top.padded();
+        float[] bankT = new float[this.rank * padded]; // padding columns are zeros
+        for (int j = 0; j < this.rank; j++) {
+            System.arraycopy(projT, j * size, bankT, j * padded, size);
+        }
+        g.initializer("bank_t", bankT, this.rank, padded)
+                .initializer("bank_norm", top.padNorms(norms), padded)
                 .node("Gemm", new String[] {"projected", "bank_t", "bank_norm"}, new String[] {"partial"},
-                        "alpha", -2f, "beta", 1f)
-                .node("TopK", new String[] {"partial", "k"}, new String[] {"values", "nearest"}, "axis", 1L,
-                        "largest", 0L, "sorted", 1L)
-                .output("nearest", OnnxGraph.INT64, "n", (long) k)
-                .output("values", OnnxGraph.FLOAT, "n", (long) k)
-                // the projected queries serve the certificates
-                .output("projected", OnnxGraph.FLOAT, "n", (long) this.rank)
-                .toBytes();
+                        "alpha", -2f, "beta", 1f);
+        top.addTo(g, "partial", k);
+        // the projected queries serve the certificates
+        return g.output("projected", OnnxGraph.FLOAT, "n", (long) this.rank).toBytes();
     }
 
     private static float[] centred(float[] rows, int n, int dim, float[] mean) {
@@ -311,16 +314,19 @@ final class ProjectedBankSearch {
             return;
         }
         int dim = index.dim();
-        int c = passCandidates[pass];
+        int k = top.keptGroups(passCandidates[pass]);
+        int c = top.candidates(passCandidates[pass]);
         int n = to - from;
+        long[] kept;
         long[] cand;
         float[] values;
         float[] projectedQueries;
         try (OnnxTensor input = DirectFloats.tensor(queries, from * dim, n, dim);
                 OrtSession.Result result = sessions[pass].run(Collections.singletonMap("patches", input))) {
-            cand = ((OnnxTensor) result.get(0)).getLongBuffer().array();
-            values = ((OnnxTensor) result.get(1)).getFloatBuffer().array();
-            projectedQueries = ((OnnxTensor) result.get(2)).getFloatBuffer().array();
+            kept = ((OnnxTensor) result.get(0)).getLongBuffer().array();
+            cand = ((OnnxTensor) result.get(1)).getLongBuffer().array();
+            values = ((OnnxTensor) result.get(2)).getFloatBuffer().array();
+            projectedQueries = ((OnnxTensor) result.get(3)).getFloatBuffer().array();
         }
         float[] bank = index.bank();
         RowDistance rows = new RowDistance(dim);
@@ -333,14 +339,16 @@ final class ProjectedBankSearch {
             boolean proven = false;
             rows.query(queries, qo);
             for (int i = 0; i < c && !proven; i++) {
-                int e = (int) cand[o + i];
-                float d2 = rows.squaredTo(bank, e * dim);
-                if (d2 < bestD || (d2 == bestD && e < best)) {
-                    bestD = d2;
-                    best = e;
+                int e = top.entry(cand[o + i], kept, (q - from) * k, k);
+                if (e >= 0) { // not padding
+                    float d2 = rows.squaredTo(bank, e * dim);
+                    if (d2 < bestD || (d2 == bestD && e < best)) {
+                        bestD = d2;
+                        best = e;
+                    }
                 }
-                // every entry after candidate i (later candidates, and all others, which lie at
-                // least as far as the last one) is at least values[i + 1] away in projection
+                // every entry after candidate i (later candidates, and all others, which score at
+                // least as high as the last one: GroupedTopK) is at least values[i + 1] away in projection
                 proven = provenNearest(pq, values[o + Math.min(i + 1, c - 1)], bestD);
             }
             if (certify && !proven) {
@@ -361,8 +369,8 @@ final class ProjectedBankSearch {
     private void searchEightBit(float[] queries, int from, int to, int[] nearest, float[] distance)
             throws OrtException {
         int dim = index.dim();
-        int k = ranking.keptGroups(passCandidates[0]);
-        int c = ranking.candidates(passCandidates[0]);
+        int k = top.keptGroups(passCandidates[0]);
+        int c = top.candidates(passCandidates[0]);
         int n = to - from;
         float[] bank = index.bank();
         RowDistance rows = new RowDistance(dim);
@@ -379,7 +387,7 @@ final class ProjectedBankSearch {
             int winner = -1;
             float winnerD = Float.POSITIVE_INFINITY;
             for (int i = 0; i < c; i++) {
-                int e = ranking.entry(best[(q - from) * c + i], kept, (q - from) * k, k);
+                int e = top.entry(best[(q - from) * c + i], kept, (q - from) * k, k);
                 if (e < 0) {
                     continue;
                 }
