@@ -32,15 +32,25 @@ public final class InferencePipeline implements ImageScorer {
 
     /** The image as the backbone sees it: resized to the input size, 3 channels. */
     public static FloatImage toModelInput(PixelSource image, int size) {
-        FloatImage resized = image.width() == size && image.height() == size && image instanceof FloatImage
+        return resized(image, size).withChannels(3);
+    }
+
+    /**
+     * The image resized to the input size, grey kept as one channel (others as 3): what
+     * {@link #predict} hands the extractor, which reads grey as three equal channels
+     * ({@link FeatureExtractor}), so the three copies of {@link #toModelInput} are not made
+     * (0.12 ms of a 256 x 256 detection).
+     */
+    private static FloatImage resized(PixelSource image, int size) {
+        FloatImage r = image.width() == size && image.height() == size && image instanceof FloatImage
                 ? (FloatImage) image : Resize.bilinear(image, size, size);
-        return resized.withChannels(3);
+        return r.channels() == 1 ? r : r.withChannels(3);
     }
 
     @Override
     public Prediction predict(PixelSource image) {
         long t0 = System.nanoTime();
-        FloatImage input = toModelInput(image, size);
+        FloatImage input = resized(image, size);
         long t1 = System.nanoTime();
         List<FeatureMap> features = extractor.extract(input);
         long t2 = System.nanoTime();
@@ -77,7 +87,7 @@ public final class InferencePipeline implements ImageScorer {
         List<FloatImage> inputs = new java.util.ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
-            inputs.add(toModelInput(images.get(i), size));
+            inputs.add(resized(images.get(i), size));
             pre[i] = System.nanoTime() - t0;
         }
         long t1 = System.nanoTime();

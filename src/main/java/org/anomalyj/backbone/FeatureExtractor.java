@@ -6,8 +6,9 @@ import org.anomalyj.img.FloatImage;
 
 /**
  * A frozen feature extractor: an ONNX CNN or the built-in filter bank. Input is an image already
- * resized to the model's input size, 3 channels (RGB order), values 0..255; the extractor applies
- * its own normalisation from its descriptor. Output: the requested layers, shallowest first.
+ * resized to the model's input size, 3 channels (RGB order) or 1 (grey, read as three equal
+ * channels), values 0..255; the extractor applies its own normalisation from its descriptor.
+ * Output: the requested layers, shallowest first.
  */
 public interface FeatureExtractor extends AutoCloseable {
 

@@ -306,10 +306,11 @@ public final class OnnxBackbone implements FeatureExtractor {
         FloatBuffer buf = input.duplicate();
         buf.clear();
         for (FloatImage raw : images) {
-            FloatImage img = raw.channels() == 3 ? raw : raw.withChannels(3);
+            // grey is read as three equal channels where it is, without copies
+            FloatImage img = raw.channels() == 3 || raw.channels() == 1 ? raw : raw.withChannels(3);
             float[] d = img.data();
             for (int c = 0; c < 3; c++) {
-                int src = sourceChannel[c] * plane;
+                int src = img.channels() == 1 ? 0 : sourceChannel[c] * plane;
                 float g = gain[c];
                 float b = bias[c];
                 for (int i = 0; i < plane; i++) {

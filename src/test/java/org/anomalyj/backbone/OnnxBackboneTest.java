@@ -1,5 +1,6 @@
 package org.anomalyj.backbone;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
@@ -144,6 +145,25 @@ public class OnnxBackboneTest {
             if (Math.abs(expected[i] - actual[i]) > tol * scale) {
                 fail("index " + i + ": " + expected[i] + " vs " + actual[i]);
             }
+        }
+    }
+
+    /** A grey image is read as three equal channels: the same features as its 3-channel copy, to the bit. */
+    @Test
+    public void greyIsReadAsThreeEqualChannels() {
+        assumeFile(MOBILENET);
+        FloatImage colour = randomImage(64, 64, 9);
+        FloatImage grey = new FloatImage(64, 64, 1);
+        System.arraycopy(colour.data(), 64 * 64, grey.data(), 0, 64 * 64); // the green plane
+        try (OnnxBackbone net = OnnxBackbone.open(MOBILENET, sidecar(MOBILENET), null, 1)) {
+            List<FeatureMap> fromGrey = net.extract(grey);
+            List<FeatureMap> fromThree = net.extract(grey.withChannels(3));
+            List<FeatureMap> fromColour = net.extract(colour);
+            for (int l = 0; l < fromGrey.size(); l++) {
+                assertArrayEquals(fromThree.get(l).data(), fromGrey.get(l).data(), 0f);
+            }
+            // a colour image differs (the comparison is not vacuous)
+            assertTrue(!Arrays.equals(fromColour.get(0).data(), fromGrey.get(0).data()));
         }
     }
 
