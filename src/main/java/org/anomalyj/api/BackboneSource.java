@@ -12,9 +12,15 @@ final class BackboneSource {
     }
 
     static FeatureExtractor open(BackboneDescriptor d, byte[] onnx, List<String> layers, int threads, String source) {
+        return open(d, onnx, layers, threads, source, false);
+    }
+
+    /** As {@link #open(BackboneDescriptor, byte[], List, int, String)}; see {@link OnnxBackbone#fromBytes} for the spinning. */
+    static FeatureExtractor open(BackboneDescriptor d, byte[] onnx, List<String> layers, int threads, String source,
+            boolean spinWithinRuns) {
         if (onnx == null) {
             return new FilterBankBackbone(layers, threads);
         }
-        return OnnxBackbone.fromBytes(onnx, d, layers, threads, source);
+        return OnnxBackbone.fromBytes(onnx, d, layers, threads, source, spinWithinRuns);
     }
 }

@@ -169,7 +169,8 @@ public final class ModelBundle {
 
     /** Opens this bundle's backbone; the caller closes it. */
     public FeatureExtractor openExtractor(int threads) {
-        return BackboneSource.open(backbone, backboneOnnx, layers, threads, "the model's embedded backbone");
+        // a detector's backbone runs alone: its threads spin within runs (Sessions.options)
+        return BackboneSource.open(backbone, backboneOnnx, layers, threads, "the model's embedded backbone", true);
     }
 
     /** The scorer for this model: a single-model pipeline, or the tiled one. */

@@ -106,8 +106,17 @@ public final class OnnxBackbone implements FeatureExtractor {
      */
     public static OnnxBackbone fromBytes(byte[] onnx, BackboneDescriptor d, List<String> layers, int threads,
             String sourceName) {
+        return fromBytes(onnx, d, layers, threads, sourceName, false);
+    }
+
+    /**
+     * As {@link #fromBytes(byte[], BackboneDescriptor, List, int, String)}; {@code spinWithinRuns}
+     * for a backbone that runs alone, e.g. a detector's ({@link Sessions#options(int, boolean)}).
+     */
+    public static OnnxBackbone fromBytes(byte[] onnx, BackboneDescriptor d, List<String> layers, int threads,
+            String sourceName, boolean spinWithinRuns) {
         OrtSession session;
-        try (OrtSession.SessionOptions options = Sessions.options(threads)) {
+        try (OrtSession.SessionOptions options = Sessions.options(threads, spinWithinRuns)) {
             session = Sessions.environment().createSession(onnx, options);
         } catch (OrtException e) {
             throw corrupt(sourceName, e);

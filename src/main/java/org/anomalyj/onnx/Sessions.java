@@ -47,29 +47,42 @@ public final class Sessions {
     /**
      * The options every AnomalyJ session uses: all graph optimisations, sequential execution,
      * {@code threads} intra-op threads ({@code <= 0}: all cores), one inter-op thread, and intra-op
-     * threads that spin while a run is under way but stop as soon as it returns
-     * ({@code session.force_spinning_stop}).
-     * <p>Why both halves: threads left spinning after a run kept one of the two cores busy while the
-     * Java head ran after the backbone (PatchCore's head 43-45 ms per image with spinning, 32-35 ms
-     * without; Magnetic Tile, ResNet50v2); threads that never spin sleep between the backbone's
-     * operators and are woken for each one, which cost MobileNetV2's 60-odd short operators about a
-     * fifth of its time (backbone 4.6-4.7 ms without spinning, 3.6-3.7 ms spinning within the run).
-     * {@code -Danomalyj.ortSpin=false} never spins, {@code =true} keeps ONNX Runtime's default
-     * (spinning after runs too), for experiments. The caller closes the options.
+     * threads that sleep rather than spin between operators: {@link #options(int, boolean)}
+     * without spinning. The caller closes them.
      */
     public static OrtSession.SessionOptions options(int threads) throws OrtException {
+        return options(threads, false);
+    }
+
+    /**
+     * As {@link #options(int)}; with {@code spinWithinRuns} the intra-op threads spin while a run
+     * is under way and stop as soon as it returns ({@code session.force_spinning_stop}).
+     * <p>Why it is a choice: threads that never spin sleep between a model's operators and are
+     * woken for each, which cost MobileNetV2's 60-odd short operators about a fifth of its time
+     * (backbone 4.8-5.2 ms without spinning, 3.9-4.0 ms spinning within runs; Magnetic Tile
+     * bench). But a thread spinning within a run takes a core from Java work running at the same
+     * time: training extracts image i+1 while another thread adds image i's features, and its
+     * feature stage took 44.3 s spinning against 36.2-37.3 s without (ResNet50v2, 762 images).
+     * So a detector's backbone, which runs alone, spins within runs, and everything else does not.
+     * Spinning after runs too (ONNX Runtime's default) kept a core busy while the Java head ran
+     * after the backbone: PatchCore's head took 43-45 ms per image against 32-35 ms without.
+     * {@code -Danomalyj.ortSpin=false|true} forces never / always spinning, for experiments.
+     */
+    public static OrtSession.SessionOptions options(int threads, boolean spinWithinRuns) throws OrtException {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         try {
             o.setIntraOpNumThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
             o.setInterOpNumThreads(1);
             o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            String spin = System.getProperty("anomalyj.ortSpin", "stop");
-            if (spin.equals("stop")) { // spin within a run, stop when it returns
-                o.addConfigEntry("session.intra_op.allow_spinning", "1");
+            String forced = System.getProperty("anomalyj.ortSpin", "");
+            if (forced.equals("true")) {
+                return o; // ONNX Runtime's default: spinning, also after runs
+            }
+            boolean spin = forced.isEmpty() ? spinWithinRuns : false;
+            o.addConfigEntry("session.intra_op.allow_spinning", spin ? "1" : "0");
+            if (spin) {
                 o.addConfigEntry("session.force_spinning_stop", "1");
-            } else if (!spin.equals("true")) {
-                o.addConfigEntry("session.intra_op.allow_spinning", "0");
             }
             return o;
         } catch (OrtException e) {
