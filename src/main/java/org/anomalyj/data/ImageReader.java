@@ -127,9 +127,8 @@ public final class ImageReader {
                 return direct;
             }
         }
-        if (png != null) {
-            return toFloatImage(png);
-        }
+        // other files, and PNGs with alpha (decoded once more, rare): ImageIO's raster, which
+        // RasterPixels reads in place at a byte per sample, where a float copy would take four
         BufferedImage image = decode(file);
         PixelSource direct = RasterPixels.wrap(image);
         return direct != null ? direct : toFloatImage(image, file);
