@@ -57,8 +57,8 @@ public final class ImageReader {
 
     /** Reads the first image in {@code file}; see the class comment for the conversion rules. */
     public static FloatImage read(Path file) {
-        PngDecoder.Pixels png = simplePng(file);
-        return png != null ? toFloatImage(png) : toFloatImage(decode(file), file);
+        BufferedImage png = simplePng(file);
+        return toFloatImage(png != null ? png : decode(file), file);
     }
 
     /**
@@ -70,35 +70,20 @@ public final class ImageReader {
     }
 
     /**
-     * The pixels of a plain 8-bit PNG ({@link PngDecoder}: several times faster than ImageIO), or
-     * null for any other file, which then goes through ImageIO and its error messages.
+     * A plain 8-bit PNG decoded by {@link PngDecoder} (several times faster than ImageIO, the same
+     * samples in the same raster layout), or null for any other file, which then goes through
+     * ImageIO and its error messages.
      */
-    private static PngDecoder.Pixels simplePng(Path file) {
+    private static BufferedImage simplePng(Path file) {
         if (!file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
             return null;
         }
         try {
-            return PngDecoder.decode(Files.readAllBytes(file));
+            PngDecoder.Pixels png = PngDecoder.decode(Files.readAllBytes(file));
+            return png == null ? null : png.toImage();
         } catch (IOException | RuntimeException e) {
             return null; // missing, unreadable, odd: ImageIO's path says what is wrong
         }
-    }
-
-    /** Colour samples as planes, alpha dropped (the rules of the class comment). */
-    private static FloatImage toFloatImage(PngDecoder.Pixels png) {
-        int colours = png.colourChannels();
-        FloatImage out = new FloatImage(png.width, png.height, colours);
-        float[] data = out.data();
-        byte[] s = png.samples;
-        int plane = png.width * png.height;
-        int step = png.channels;
-        for (int c = 0; c < colours; c++) {
-            int o = c * plane;
-            for (int i = 0, at = c; i < plane; i++, at += step) {
-                data[o + i] = s[at] & 0xFF;
-            }
-        }
-        return out;
     }
 
     /**
@@ -108,28 +93,8 @@ public final class ImageReader {
      * to a {@link FloatImage} as {@link #read} does. Values follow the same rules as {@link #read}.
      */
     public static PixelSource open(Path file) {
-        PngDecoder.Pixels png = simplePng(file);
-        if (png != null && !png.alpha) { // one byte per sample, as ImageIO's raster
-            BufferedImage bytes = new BufferedImage(png.width, png.height,
-                    png.channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
-            byte[] into = ((java.awt.image.DataBufferByte) bytes.getRaster().getDataBuffer()).getData();
-            if (png.channels == 1) {
-                System.arraycopy(png.samples, 0, into, 0, png.samples.length);
-            } else {
-                for (int i = 0; i < into.length; i += 3) { // RGB to the raster's BGR
-                    into[i] = png.samples[i + 2];
-                    into[i + 1] = png.samples[i + 1];
-                    into[i + 2] = png.samples[i];
-                }
-            }
-            PixelSource direct = RasterPixels.wrap(bytes);
-            if (direct != null) {
-                return direct;
-            }
-        }
-        // other files, and PNGs with alpha (decoded once more, rare): ImageIO's raster, which
-        // RasterPixels reads in place at a byte per sample, where a float copy would take four
-        BufferedImage image = decode(file);
+        BufferedImage png = simplePng(file);
+        BufferedImage image = png != null ? png : decode(file);
         PixelSource direct = RasterPixels.wrap(image);
         return direct != null ? direct : toFloatImage(image, file);
     }

@@ -1,5 +1,13 @@
 package org.anomalyj.data;
 
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -37,9 +45,22 @@ final class PngDecoder {
             this.samples = samples;
         }
 
-        /** Colour channels: 1 (grey) or 3 (RGB). */
-        int colourChannels() {
-            return alpha ? channels - 1 : channels;
+        /**
+         * The samples as a {@link BufferedImage} around them (no copy), laid out as ImageIO lays out
+         * such a PNG: bands in file order (grey or R, G, B, then alpha), one byte per sample.
+         */
+        BufferedImage toImage() {
+            ColorSpace space = ColorSpace.getInstance(channels - (alpha ? 1 : 0) == 1 ? ColorSpace.CS_GRAY
+                    : ColorSpace.CS_sRGB);
+            ComponentColorModel model = new ComponentColorModel(space, alpha, false,
+                    alpha ? Transparency.TRANSLUCENT : Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+            int[] bands = new int[channels];
+            for (int c = 0; c < channels; c++) {
+                bands[c] = c;
+            }
+            WritableRaster raster = Raster.createInterleavedRaster(new DataBufferByte(samples, samples.length), width,
+                    height, width * channels, channels, bands, null);
+            return new BufferedImage(model, raster, false, null);
         }
     }
 
