@@ -24,17 +24,15 @@ final class EightBitRanking {
     EightBitRanking(float[] projT, float[] norms, int rank, int size) {
         this.rank = rank;
         this.top = new GroupedTopK(size);
-        int padded = top.padded();
         float maxAbs = 0f;
         for (float v : projT) {
             maxAbs = Math.max(maxAbs, Math.abs(v));
         }
         this.scale = maxAbs > 0 ? maxAbs / 127f : 1f;
-        this.codesT = new byte[rank * padded];
-        for (int j = 0; j < rank; j++) {
-            for (int m = 0; m < size; m++) {
-                codesT[j * padded + m] = (byte) Math.round(projT[j * size + m] / scale);
-            }
+        float[] padded = top.padColumns(projT, rank); // padding columns quantize to 0
+        this.codesT = new byte[padded.length];
+        for (int i = 0; i < padded.length; i++) {
+            codesT[i] = (byte) Math.round(padded[i] / scale);
         }
         this.norms = top.padNorms(norms);
     }

@@ -38,6 +38,16 @@ final class GroupedTopK {
         return groups * groupLength;
     }
 
+    /** A {@code rows x size} matrix (bank entries as columns) padded with zero columns to {@link #padded()}. */
+    float[] padColumns(float[] matrix, int rows) {
+        int padded = padded();
+        float[] out = new float[rows * padded];
+        for (int j = 0; j < rows; j++) {
+            System.arraycopy(matrix, j * size, out, j * padded, size);
+        }
+        return out;
+    }
+
     /** The squared norms (or any bias) padded with a score no real entry reaches. */
     float[] padNorms(float[] norms) {
         float[] out = new float[padded()];

@@ -158,11 +158,7 @@ final class ProjectedBankSearch {
             return g.toBytes();
         }
         int padded = top.padded();
-        float[] bankT = new float[this.rank * padded]; // padding columns are zeros
-        for (int j = 0; j < this.rank; j++) {
-            System.arraycopy(projT, j * size, bankT, j * padded, size);
-        }
-        g.initializer("bank_t", bankT, this.rank, padded)
+        g.initializer("bank_t", top.padColumns(projT, this.rank), this.rank, padded)
                 .initializer("bank_norm", top.padNorms(norms), padded)
                 .node("Gemm", new String[] {"projected", "bank_t", "bank_norm"}, new String[] {"partial"},
                         "alpha", -2f, "beta", 1f);
@@ -309,31 +305,29 @@ final class ProjectedBankSearch {
      */
     private void search(int pass, float[] queries, int from, int to, int[] nearest, float[] distance,
             boolean certify) throws OrtException {
-        if (eightBit) {
-            searchEightBit(queries, from, to, nearest, distance);
-            return;
-        }
         int dim = index.dim();
         int k = top.keptGroups(passCandidates[pass]);
         int c = top.candidates(passCandidates[pass]);
         int n = to - from;
         long[] kept;
         long[] cand;
-        float[] values;
-        float[] projectedQueries;
+        float[] values = null;
+        float[] projectedQueries = null;
         try (OnnxTensor input = DirectFloats.tensor(queries, from * dim, n, dim);
                 OrtSession.Result result = sessions[pass].run(Collections.singletonMap("patches", input))) {
             kept = ((OnnxTensor) result.get(0)).getLongBuffer().array();
             cand = ((OnnxTensor) result.get(1)).getLongBuffer().array();
-            values = ((OnnxTensor) result.get(2)).getFloatBuffer().array();
-            projectedQueries = ((OnnxTensor) result.get(3)).getFloatBuffer().array();
+            if (!eightBit) { // only the certificates use the values and the projected queries
+                values = ((OnnxTensor) result.get(2)).getFloatBuffer().array();
+                projectedQueries = ((OnnxTensor) result.get(3)).getFloatBuffer().array();
+            }
         }
         float[] bank = index.bank();
         RowDistance rows = new RowDistance(dim);
         for (int q = from; q < to; q++) {
             int qo = q * dim;
             int o = (q - from) * c;
-            double pq = squaredNorm(projectedQueries, (q - from) * rank);
+            double pq = eightBit ? 0 : squaredNorm(projectedQueries, (q - from) * rank);
             int best = -1;
             float bestD = Float.POSITIVE_INFINITY;
             boolean proven = false;
@@ -348,8 +342,9 @@ final class ProjectedBankSearch {
                     }
                 }
                 // every entry after candidate i (later candidates, and all others, which score at
-                // least as high as the last one: GroupedTopK) is at least values[i + 1] away in projection
-                proven = provenNearest(pq, values[o + Math.min(i + 1, c - 1)], bestD);
+                // least as high as the last one: GroupedTopK) is at least values[i + 1] away in
+                // projection; 8-bit values are approximate and prove nothing
+                proven = !eightBit && provenNearest(pq, values[o + Math.min(i + 1, c - 1)], bestD);
             }
             if (certify && !proven) {
                 nearest[q] = -1;
@@ -359,46 +354,6 @@ final class ProjectedBankSearch {
             // certified winners report brute force's distance (in double); uncertified ones are
             // approximate anyway and keep the re-ranking's float distance (saves a pass over the row)
             distance[q] = certify ? (float) index.distance(queries, qo, best) : (float) Math.sqrt(bestD);
-        }
-    }
-
-    /**
-     * Queries {@code from..to-1} with the 8-bit ranking ({@link EightBitRanking}): the full
-     * distances of each query's candidates; 8-bit scores prove nothing, so all are re-ranked.
-     */
-    private void searchEightBit(float[] queries, int from, int to, int[] nearest, float[] distance)
-            throws OrtException {
-        int dim = index.dim();
-        int k = top.keptGroups(passCandidates[0]);
-        int c = top.candidates(passCandidates[0]);
-        int n = to - from;
-        float[] bank = index.bank();
-        RowDistance rows = new RowDistance(dim);
-        long[] kept;
-        long[] best;
-        try (OnnxTensor input = DirectFloats.tensor(queries, from * dim, n, dim);
-                OrtSession.Result result = sessions[0].run(Collections.singletonMap("patches", input))) {
-            kept = ((OnnxTensor) result.get(0)).getLongBuffer().array();
-            best = ((OnnxTensor) result.get(1)).getLongBuffer().array();
-        }
-        for (int q = from; q < to; q++) {
-            int qo = q * dim;
-            rows.query(queries, qo);
-            int winner = -1;
-            float winnerD = Float.POSITIVE_INFINITY;
-            for (int i = 0; i < c; i++) {
-                int e = top.entry(best[(q - from) * c + i], kept, (q - from) * k, k);
-                if (e < 0) {
-                    continue;
-                }
-                float d2 = rows.squaredTo(bank, e * dim);
-                if (d2 < winnerD || (d2 == winnerD && e < winner)) {
-                    winnerD = d2;
-                    winner = e;
-                }
-            }
-            nearest[q] = winner;
-            distance[q] = (float) Math.sqrt(winnerD);
         }
     }
 
