@@ -29,7 +29,15 @@ public final class Bands {
      * rows touch in all) is at least {@link #SEQUENTIAL_WORK}, else as one band on this thread.
      */
     public static void run(int n, long work, Band band) {
-        if (work < SEQUENTIAL_WORK) {
+        run(n, work, SEQUENTIAL_WORK, band);
+    }
+
+    /**
+     * As {@link #run(int, long, Band)} with another threshold, for work whose cost per value differs
+     * much from a copy's (e.g. a table lookup per pixel).
+     */
+    public static void run(int n, long work, long sequentialBelow, Band band) {
+        if (work < sequentialBelow) {
             band.rows(0, n);
         } else {
             run(n, band);

@@ -79,7 +79,7 @@ public final class Sessions {
             if (forced.equals("true")) {
                 return o; // ONNX Runtime's default: spinning, also after runs
             }
-            boolean spin = forced.isEmpty() ? spinWithinRuns : false;
+            boolean spin = forced.isEmpty() && spinWithinRuns;
             o.addConfigEntry("session.intra_op.allow_spinning", spin ? "1" : "0");
             if (spin) {
                 o.addConfigEntry("session.force_spinning_stop", "1");

@@ -132,11 +132,7 @@ public final class Heatmap {
                 }
             };
             // bands of pixels on both cores: the per-pixel table lookups do not vectorise
-            if (plane >= PARALLEL_PIXELS) {
-                Bands.run(plane, blendPixels);
-            } else {
-                blendPixels.rows(0, plane);
-            }
+            Bands.run(plane, plane, PARALLEL_PIXELS, blendPixels);
         }
         return img;
     }
