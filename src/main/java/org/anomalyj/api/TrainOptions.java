@@ -37,6 +37,8 @@ public final class TrainOptions {
     public double unifiedCoresetRatio = 0;
     /** PaDiM: randomly chosen channels (capped at the embedding's channel count). */
     public int padimFeatures = 550;
+    /** PaDiM: principal axes kept per position (probabilistic PCA); 0 = full covariances. */
+    public int padimRank = 0;
     /** PatchCore: channels kept per layer by adaptive average pooling (0 = all). */
     public int maxChannelsPerLayer = 0;
     /** PatchCore: dimensions of the random projection the greedy coreset runs on; 0 = automatic (128, or 64 above 400k patches). */
@@ -115,6 +117,9 @@ public final class TrainOptions {
         }
         if (padimFeatures < 1) {
             throw new AnomalyJException("PaDiM needs at least 1 feature (default 550).");
+        }
+        if (padimRank < 0) {
+            throw new AnomalyJException("The PaDiM covariance rank must be positive, or 0 for full covariances (the default).");
         }
         if (!(unifiedCoresetRatio >= 0 && unifiedCoresetRatio <= 1)) {
             throw new AnomalyJException("Unified coreset ratio " + unifiedCoresetRatio + " must be in (0, 1], or 0 for --coreset.");

@@ -64,6 +64,7 @@ public final class Trainer {
         c.addProperty("max_channels_per_layer", options.maxChannelsPerLayer);
         c.addProperty("projection_dim", options.projectionDim);
         c.addProperty("num_features", options.padimFeatures);
+        c.addProperty("covariance_rank", options.padimRank);
         c.addProperty("seed", options.seed);
         return c;
     }

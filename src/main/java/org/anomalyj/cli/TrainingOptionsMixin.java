@@ -83,6 +83,12 @@ final class TrainingOptionsMixin {
             description = "PaDiM: number of randomly chosen channels, capped at the channels the layers have (default: ${DEFAULT-VALUE}).")
     int padimFeatures;
 
+    @Option(names = "--padim-rank", defaultValue = "0",
+            description = "PaDiM: principal axes kept per position; the other directions share one residual variance"
+                    + " (probabilistic PCA): positions x d x rank floats instead of positions x d x d, a faster head;"
+                    + " 0 = full covariances, as anomalib (default: ${DEFAULT-VALUE}).")
+    int padimRank;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the random projection, channel choice and hold-out split (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -155,6 +161,7 @@ final class TrainingOptionsMixin {
         o.maxChannelsPerLayer = maxChannels;
         o.projectionDim = projectionDim;
         o.padimFeatures = padimFeatures;
+        o.padimRank = padimRank;
         o.seed = seed;
         o.holdoutFraction = holdout;
         o.threads = threads;

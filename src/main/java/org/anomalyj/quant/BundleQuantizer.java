@@ -176,6 +176,9 @@ public final class BundleQuantizer {
             if (o.has("num_features")) {
                 t.padimFeatures = o.get("num_features").getAsInt();
             }
+            if (o.has("covariance_rank")) {
+                t.padimRank = o.get("covariance_rank").getAsInt();
+            }
             if (o.has("seed")) {
                 t.seed = o.get("seed").getAsLong();
             }

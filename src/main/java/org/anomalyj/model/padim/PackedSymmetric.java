@@ -75,6 +75,16 @@ public final class PackedSymmetric {
         return full;
     }
 
+    /** Size d of each matrix. */
+    public int dim() {
+        return d;
+    }
+
+    /** Number of matrices. */
+    public int count() {
+        return count;
+    }
+
     /** The packed values; shared, not copied. */
     public float[] data() {
         return data;

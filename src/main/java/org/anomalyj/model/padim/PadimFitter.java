@@ -25,6 +25,10 @@ import org.anomalyj.model.PatchEmbedding;
 public final class PadimFitter implements ModelFitter {
     /** Positions per parallel task of the inversion: few enough that 2 threads stay balanced. */
     private static final int POSITIONS_PER_TASK = 8;
+    /** Extra columns of the low-rank fit's subspace iteration. */
+    static final int EIGEN_OVERSAMPLING = 16;
+    /** Multiplications of the low-rank fit's subspace iteration after the first. */
+    static final int EIGEN_ITERATIONS = 2;
 
     private final PadimConfig config;
     private JsonArray layers;
@@ -92,11 +96,17 @@ public final class PadimFitter implements ModelFitter {
             throw new AnomalyJException("PaDiM needs at least 2 normal training images to estimate covariances, got "
                     + count() + "; add more training images.");
         }
+        gaussians.flush();
+        Precisions precisions = config.covarianceRank() > 0 ? lowRank(progress) : full(progress);
+        return new PadimModel(config, layers, height, width, channels, gaussians.mean(), precisions, count());
+    }
+
+    /** Full precisions: each covariance inverted by Cholesky. */
+    private Precisions full(Progress progress) {
         int positions = height * width;
         int d = channels.length;
         // written straight into packed upper triangles, the layout the model scores with
         PackedSymmetric inv = PackedSymmetric.zeros(positions, d);
-        gaussians.flush();
         AtomicInteger done = new AtomicInteger();
         // tasks of a few positions, each with its own buffers (2 d x d doubles for the inverter, one
         // for the covariance: 7 MB at d = 550, allocated per task rather than per position)
@@ -119,6 +129,61 @@ public final class PadimFitter implements ModelFitter {
             }
         });
         progress.update("covariance inverses", positions, positions);
-        return new PadimModel(config, layers, height, width, channels, gaussians.mean(), inv, count());
+        return new FullPrecisions(inv);
+    }
+
+    /**
+     * Low-rank precisions: per position the leading eigenpairs of the covariance (with epsilon on
+     * its diagonal) by {@link SubspaceEigen}, the residual variance as the mean of the other
+     * eigenvalues (the trace minus the kept ones, over d - r). No d x d inverse is formed.
+     */
+    private Precisions lowRank(Progress progress) {
+        int positions = height * width;
+        int d = channels.length;
+        int r = Math.min(config.covarianceRank(), d);
+        float[] axes = new float[Math.multiplyExact(positions, Math.multiplyExact(d, r))];
+        float[] variances = new float[positions * r];
+        float[] residual = new float[positions];
+        AtomicInteger done = new AtomicInteger();
+        int tasks = (positions + POSITIONS_PER_TASK - 1) / POSITIONS_PER_TASK;
+        IntStream.range(0, tasks).parallel().forEach(task -> {
+            SubspaceEigen eigen = new SubspaceEigen(d, r, EIGEN_OVERSAMPLING, EIGEN_ITERATIONS);
+            double[] covariance = new double[d * d];
+            double[] values = new double[r];
+            double[] vectors = new double[d * r];
+            for (int p = task * POSITIONS_PER_TASK; p < Math.min(positions, (task + 1) * POSITIONS_PER_TASK); p++) {
+                progress.checkCancelled();
+                gaussians.covariance(p, config.epsilon(), covariance);
+                try {
+                    // seeded per position: the same axes whatever the threads' schedule
+                    eigen.leading(covariance, new Random(config.seed() ^ (0x9E3779B97F4A7C15L * (p + 1))), values,
+                            vectors);
+                } catch (IllegalArgumentException e) {
+                    throw new AnomalyJException("PaDiM covariance at position " + p + " has fewer than "
+                            + (r + EIGEN_OVERSAMPLING) + " independent directions; use epsilon > 0 or a smaller "
+                            + "covariance rank.");
+                }
+                double trace = 0;
+                for (int i = 0; i < d; i++) {
+                    trace += covariance[i * d + i];
+                }
+                for (int m = 0; m < r; m++) {
+                    variances[p * r + m] = (float) values[m];
+                    trace -= values[m];
+                }
+                residual[p] = r < d ? (float) (trace / (d - r)) : 0f;
+                int base = p * d * r;
+                for (int i = 0; i < d * r; i++) {
+                    axes[base + i] = (float) vectors[i];
+                }
+                int n = done.incrementAndGet();
+                if (n % 256 == 0) {
+                    progress.update("covariance principal axes", n, positions);
+                }
+            }
+        });
+        progress.update("covariance principal axes", positions, positions);
+        return new LowRankPrecisions(positions, d, r, axes, variances, residual);
+
     }
 }

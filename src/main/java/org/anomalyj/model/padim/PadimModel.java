@@ -24,7 +24,6 @@ public final class PadimModel implements AnomalyModel {
     public static final String METHOD = "padim";
     static final String CHANNELS = "channel_index";
     static final String MEAN = "mean";
-    static final String INV = "inv_covariance";
 
     private final PadimConfig config;
     private final JsonArray layers;
@@ -32,20 +31,20 @@ public final class PadimModel implements AnomalyModel {
     private final int width;
     private final int[] channels;
     private final float[] mean;
-    /** The inverse covariances as packed upper triangles: half the memory, one stream per position. */
-    private final PackedSymmetric inverse;
+    /** The inverse covariances, full (packed) or low-rank. */
+    private final Precisions precisions;
     private final int trainingImages;
 
-    /** @param inverse the P inverse covariances, packed */
+    /** @param precisions the P inverse covariances */
     PadimModel(PadimConfig config, JsonArray layers, int height, int width, int[] channels, float[] mean,
-            PackedSymmetric inverse, int trainingImages) {
+            Precisions precisions, int trainingImages) {
         this.config = config;
         this.layers = layers;
         this.height = height;
         this.width = width;
         this.channels = channels;
         this.mean = mean;
-        this.inverse = inverse;
+        this.precisions = precisions;
         this.trainingImages = trainingImages;
     }
 
@@ -64,9 +63,17 @@ public final class PadimModel implements AnomalyModel {
         return mean;
     }
 
-    /** Inverse covariances {@code [P, d, d]}, symmetric (a new array, from the packed upper triangles). */
+    /**
+     * Inverse covariances {@code [P, d, d]}, symmetric (a new array: the packed upper triangles
+     * unpacked, or the low-rank form multiplied out).
+     */
     public float[] inverseCovariance() {
-        return inverse.unpack();
+        return precisions.dense();
+    }
+
+    /** Principal axes per position of a low-rank model, 0 for full covariances. */
+    public int covarianceRank() {
+        return precisions.rank();
     }
 
     /**
@@ -140,17 +147,11 @@ public final class PadimModel implements AnomalyModel {
             throw new AnomalyJException("The PaDiM model was fitted on " + width + "x" + height + " feature maps but got "
                     + e.width() + "x" + e.height() + "; use the input size the model was trained with.");
         }
-        int d = channels.length;
         float[] x = e.data();
         float[] scores = new float[height * width];
         int chunk = 64;
-        float[] tri = inverse.data();
-        IntStream.range(0, (scores.length + chunk - 1) / chunk).parallel().forEach(b -> {
-            Mahalanobis.Workspace work = new Mahalanobis.Workspace(d);
-            for (int p = b * chunk; p < Math.min(scores.length, (b + 1) * chunk); p++) {
-                scores[p] = Mahalanobis.distancePacked(x, p * d, mean, p * d, tri, inverse.offset(p), d, work);
-            }
-        });
+        IntStream.range(0, (scores.length + chunk - 1) / chunk).parallel().forEach(b ->
+                precisions.distances(x, mean, b * chunk, Math.min(scores.length, (b + 1) * chunk), scores));
         return new PatchScores(width, height, scores, OptionalDouble.empty());
     }
 
@@ -164,6 +165,7 @@ public final class PadimModel implements AnomalyModel {
         o.addProperty("height", height);
         o.addProperty("width", width);
         o.addProperty("num_features", channels.length);
+        o.addProperty("covariance_rank", precisions.rank());
         o.addProperty("training_images", trainingImages);
         return o;
     }
@@ -173,7 +175,7 @@ public final class PadimModel implements AnomalyModel {
         int d = channels.length;
         store.put(CHANNELS, NpyArray.ofInts(channels, d));
         store.put(MEAN, NpyArray.ofFloats(mean, height * width, d));
-        store.put(INV, NpyArray.ofFloats(inverse.unpack(), height * width, d, d));
+        precisions.writeArrays(store);
     }
 
     /**
@@ -187,6 +189,7 @@ public final class PadimModel implements AnomalyModel {
         int width;
         int d;
         int images;
+        int rank;
         try {
             config = PadimConfig.fromJson(parameters.getAsJsonObject("config"));
             layers = parameters.getAsJsonArray("layers");
@@ -194,23 +197,34 @@ public final class PadimModel implements AnomalyModel {
             width = parameters.get("width").getAsInt();
             d = parameters.get("num_features").getAsInt();
             images = parameters.has("training_images") ? parameters.get("training_images").getAsInt() : 0;
+            rank = parameters.has("covariance_rank") ? parameters.get("covariance_rank").getAsInt() : 0;
         } catch (AnomalyJException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new AnomalyJException("The PaDiM parameters in model.json are incomplete or malformed (" + e
                     + "); retrain the model or restore model.json.", e);
         }
-        if (layers == null || height < 1 || width < 1 || d < 1) {
+        if (layers == null || height < 1 || width < 1 || d < 1 || rank < 0 || rank > d) {
             throw new AnomalyJException("The PaDiM parameters in model.json lack layers, height, width or "
-                    + "num_features; retrain the model or restore model.json.");
+                    + "num_features, or its covariance_rank is not within 0..num_features; retrain the model or "
+                    + "restore model.json.");
         }
         int p = height * width;
         NpyArray ch = expect(store.get(CHANNELS), CHANNELS, false, d);
         NpyArray mean = expect(store.get(MEAN), MEAN, true, p, d);
-        NpyArray inv = expect(store.get(INV), INV, true, p, d, d);
-        // the bundle holds the full matrices; only their upper triangles are kept
-        return new PadimModel(config, layers, height, width, ch.ints(), mean.floats(),
-                PackedSymmetric.ofUpper(inv.floats(), p, d), images);
+        Precisions precisions;
+        if (rank == 0) {
+            NpyArray inv = expect(store.get(FullPrecisions.INV), FullPrecisions.INV, true, p, d, d);
+            // the bundle holds the full matrices; only their upper triangles are kept
+            precisions = new FullPrecisions(PackedSymmetric.ofUpper(inv.floats(), p, d));
+        } else {
+            NpyArray axes = expect(store.get(LowRankPrecisions.AXES), LowRankPrecisions.AXES, true, p, d, rank);
+            NpyArray variances = expect(store.get(LowRankPrecisions.VARIANCES), LowRankPrecisions.VARIANCES, true,
+                    p, rank);
+            NpyArray residual = expect(store.get(LowRankPrecisions.RESIDUAL), LowRankPrecisions.RESIDUAL, true, p);
+            precisions = new LowRankPrecisions(p, d, rank, axes.floats(), variances.floats(), residual.floats());
+        }
+        return new PadimModel(config, layers, height, width, ch.ints(), mean.floats(), precisions, images);
     }
 
     private static NpyArray expect(NpyArray a, String name, boolean isFloat, int... shape) {

@@ -206,4 +206,57 @@ public class PadimModelTest {
             assertTrue(expected.getMessage().contains("at least 2"));
         }
     }
+
+    private static PadimModel fitNormal(int images, int rank) {
+        Random r = new Random(21);
+        PadimFitter fitter = new PadimFitter(new PadimConfig(8, 42, 0.01, rank));
+        for (int i = 0; i < images; i++) {
+            fitter.add(SyntheticFeatures.image(r, 8, 8, 6, 10, -1, -1));
+        }
+        return fitter.fit(Progress.NONE);
+    }
+
+    /** With every direction kept, the low-rank form is the full Gaussian: the same distances. */
+    @Test
+    public void lowRankWithEveryAxisScoresAsTheFullCovariance() {
+        PadimModel full = fitNormal(30, 0);
+        PadimModel low = fitNormal(30, 8);
+        assertEquals(0, full.covarianceRank());
+        assertEquals(8, low.covarianceRank());
+        List<FeatureMap> img = SyntheticFeatures.image(new Random(8), 8, 8, 6, 10, 3, 5);
+        float[] a = full.score(img).scores();
+        float[] b = low.score(img).scores();
+        for (int p = 0; p < a.length; p++) {
+            assertEquals(a[p], b[p], 1e-4 * a[p]);
+        }
+    }
+
+    /** Fewer axes than channels: an approximation that still finds the defect, and saves and loads. */
+    @Test
+    public void lowRankModelFindsTheDefectAndRoundTrips() {
+        PadimModel low = fitNormal(30, 3);
+        List<FeatureMap> bad = SyntheticFeatures.image(new Random(7), 8, 8, 6, 10, 4, 4);
+        float[] s = low.score(bad).scores();
+        int argmax = 0;
+        for (int p = 0; p < s.length; p++) {
+            argmax = s[p] > s[argmax] ? p : argmax;
+        }
+        assertEquals(4 * 8 + 4, argmax);
+        MemoryArrayStore store = new MemoryArrayStore();
+        low.writeArrays(store);
+        assertArrayEquals(new int[] {64, 8, 3}, store.get("principal_axes").shape());
+        assertArrayEquals(new int[] {64, 3}, store.get("principal_variances").shape());
+        assertArrayEquals(new int[] {64}, store.get("residual_variance").shape());
+        assertFalse(store.contains("inv_covariance"));
+        assertEquals(3, low.parameters().get("covariance_rank").getAsInt());
+        AnomalyModel back = Models.read("padim", low.parameters(), store);
+        assertArrayEquals(s, back.score(bad).scores(), 0f);
+        store.put("principal_axes", NpyArray.ofFloats(new float[64 * 8 * 2], 64, 8, 2));
+        try {
+            Models.read("padim", low.parameters(), store);
+            fail();
+        } catch (AnomalyJException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("principal_axes.npy"));
+        }
+    }
 }
