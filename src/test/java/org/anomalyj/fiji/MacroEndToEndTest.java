@@ -223,6 +223,24 @@ public class MacroEndToEndTest {
         assertTrue(log, log.contains("tiling: ens tile 128 stride 64 (3 tile models)"));
     }
 
+    /** PaDiM with low-rank covariances from the dialog's "Covariance rank" key: trained, described, detecting. */
+    @Test
+    public void lowRankPadimFromAMacro() throws Exception {
+        Path padim = tmp.getRoot().toPath().resolve("padim model.zip");
+        Path image = GRAIN.resolve("test").resolve(DEFECT).resolve(IMAGE + ".png").toAbsolutePath();
+        String log = capturedOutput(() -> {
+            Map<String, String> out = runMacro(
+                    "run(\"Train Anomaly Model...\", \"data=[" + GRAIN.toAbsolutePath() + "] method=padim "
+                    + "backbone=builtin size=128 covariance=8 seed=42 threads=2 output=[" + padim + "]\");\n"
+                    + "run(\"Anomaly Model Info\", \"model=[" + padim + "]\");\n"
+                    + "open(\"" + image + "\");\n"
+                    + "run(\"Detect Anomalies\", \"model=[" + padim + "] threshold=auto opacity=40 min_area=1\");\n"
+                    + "report(\"verdict\", getResultString(\"verdict\", 0));\n");
+            assertEquals("defective", out.get("verdict"));
+        });
+        assertTrue(log, log.contains("\"covariance_rank\":8"));
+    }
+
     interface MacroRun {
         void run() throws Exception;
     }
