@@ -2,6 +2,7 @@ package org.anomalyj.jmh;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.anomalyj.model.padim.LowRankPrecisions;
 import org.anomalyj.model.padim.Mahalanobis;
 import org.anomalyj.model.padim.PackedSymmetric;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,6 +33,8 @@ public class MahalanobisBenchmark {
     float[] inverse;
     /** The same inverses as packed upper triangles (PaDiM's layout since 2026-11-25). */
     PackedSymmetric packed;
+    /** Rank-64 (probabilistic PCA) precisions of the same size: {@code --padim-rank 64}. */
+    LowRankPrecisions lowRank;
     float[] out;
 
     @Setup
@@ -53,7 +56,21 @@ public class MahalanobisBenchmark {
             }
         }
         packed = PackedSymmetric.ofUpper(inverse, positions, d);
+        int rank = Math.min(64, d);
+        float[] axes = Data.features(r, positions, d * rank); // not orthonormal: the kernel's cost is the same
+        float[] variances = new float[positions * rank];
+        float[] residual = new float[positions];
+        java.util.Arrays.fill(variances, 1f);
+        java.util.Arrays.fill(residual, 0.01f);
+        lowRank = new LowRankPrecisions(positions, d, rank, axes, variances, residual);
         out = new float[positions];
+    }
+
+    /** The low-rank kernel of {@code --padim-rank 64}: d x 64 floats per position instead of d^2 / 2. */
+    @Benchmark
+    public float[] lowRank64() {
+        lowRank.distances(x, mean, 0, positions, out);
+        return out;
     }
 
     @Benchmark

@@ -78,7 +78,12 @@ public class CompiledModelExporterTest {
     }
 
     static Path train(Path out, String method, int size, int maxChannels) {
+        return train(out, method, size, maxChannels, 0);
+    }
+
+    static Path train(Path out, String method, int size, int maxChannels, int padimRank) {
         TrainOptions o = new TrainOptions();
+        o.padimRank = padimRank;
         o.maxChannelsPerLayer = maxChannels;
         o.method = method;
         o.backbone = backbone.toString();
@@ -156,6 +161,16 @@ public class CompiledModelExporterTest {
         Path out = tmp.getRoot().toPath().resolve("padim.onnx");
         CompiledModelExporter.export(padim, out, 0, QUIET);
         assertAgrees("padim", agreement(ModelBundle.load(padim), 64, out, testImages));
+    }
+
+    /** A low-rank PaDiM model exports its precisions multiplied out: the graph scores as the Java path. */
+    @Test
+    public void lowRankPadimGraphAgreesWithTheJavaPath() throws Exception {
+        Path model = train(tmp.getRoot().toPath().resolve("padim-rank6.zip"), "padim", 64, 0, 6);
+        assertEquals(6, ((org.anomalyj.model.padim.PadimModel) ModelBundle.load(model).model()).covarianceRank());
+        Path out = tmp.getRoot().toPath().resolve("padim-rank6.onnx");
+        CompiledModelExporter.export(model, out, 0, QUIET);
+        assertAgrees("padim rank 6", agreement(ModelBundle.load(model), 64, out, testImages));
     }
 
     @Test

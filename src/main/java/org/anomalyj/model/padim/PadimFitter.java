@@ -28,7 +28,7 @@ public final class PadimFitter implements ModelFitter {
     /** Extra columns of the low-rank fit's subspace iteration. */
     static final int EIGEN_OVERSAMPLING = 16;
     /** Multiplications of the low-rank fit's subspace iteration after the first. */
-    static final int EIGEN_ITERATIONS = 2;
+    static final int EIGEN_ITERATIONS = 4;
 
     private final PadimConfig config;
     private JsonArray layers;
