@@ -206,39 +206,38 @@ public class MacroEndToEndTest {
      */
     @Test
     public void tiledEnsembleFromAMacro() throws Exception {
-        Path ens = tmp.getRoot().toPath().resolve("ens model.zip");
-        Path image = GRAIN.resolve("test").resolve(DEFECT).resolve(IMAGE + ".png").toAbsolutePath();
-        String log = capturedOutput(() -> {
-            Map<String, String> out = runMacro(
-                    "run(\"Train Anomaly Model...\", \"data=[" + GRAIN.toAbsolutePath() + "] method=patchcore "
-                    + "backbone=builtin size=256 height=128 tiling=ens tile=128 stride=64 coreset=0.1 seed=42 threads=2 output=[" + ens + "]\");\n"
-                    + "run(\"Anomaly Model Info\", \"model=[" + ens + "]\");\n"
-                    + "open(\"" + image + "\");\n"
-                    + "run(\"Detect Anomalies\", \"model=[" + ens + "] threshold=auto opacity=40 min_area=1\");\n"
-                    + "report(\"overlay\", Overlay.size);\n"
-                    + "report(\"verdict\", getResultString(\"verdict\", 0));\n");
-            assertTrue("heatmap and at least one box: " + out, Integer.parseInt(out.get("overlay")) >= 2);
-            assertEquals("defective", out.get("verdict"));
-        });
+        String log = trainDescribeAndDetect("ens model.zip", "method=patchcore backbone=builtin size=256 height=128 "
+                + "tiling=ens tile=128 stride=64 coreset=0.1");
         assertTrue(log, log.contains("tiling: ens tile 128 stride 64 (3 tile models)"));
     }
 
     /** PaDiM with low-rank covariances from the dialog's "Covariance rank" key: trained, described, detecting. */
     @Test
     public void lowRankPadimFromAMacro() throws Exception {
-        Path padim = tmp.getRoot().toPath().resolve("padim model.zip");
+        String log = trainDescribeAndDetect("padim model.zip", "method=padim backbone=builtin size=128 covariance=8");
+        assertTrue(log, log.contains("\"covariance_rank\":8"));
+    }
+
+    /**
+     * Trains a model with these Train Anomaly Model options (plus seed and threads), runs Anomaly
+     * Model Info on it and detects the test defect: a heatmap and at least one box, verdict
+     * defective. Returns what ImageJ logged.
+     */
+    private static String trainDescribeAndDetect(String modelName, String trainOptions) throws Exception {
+        Path model = tmp.getRoot().toPath().resolve(modelName);
         Path image = GRAIN.resolve("test").resolve(DEFECT).resolve(IMAGE + ".png").toAbsolutePath();
-        String log = capturedOutput(() -> {
+        return capturedOutput(() -> {
             Map<String, String> out = runMacro(
-                    "run(\"Train Anomaly Model...\", \"data=[" + GRAIN.toAbsolutePath() + "] method=padim "
-                    + "backbone=builtin size=128 covariance=8 seed=42 threads=2 output=[" + padim + "]\");\n"
-                    + "run(\"Anomaly Model Info\", \"model=[" + padim + "]\");\n"
+                    "run(\"Train Anomaly Model...\", \"data=[" + GRAIN.toAbsolutePath() + "] " + trainOptions
+                    + " seed=42 threads=2 output=[" + model + "]\");\n"
+                    + "run(\"Anomaly Model Info\", \"model=[" + model + "]\");\n"
                     + "open(\"" + image + "\");\n"
-                    + "run(\"Detect Anomalies\", \"model=[" + padim + "] threshold=auto opacity=40 min_area=1\");\n"
+                    + "run(\"Detect Anomalies\", \"model=[" + model + "] threshold=auto opacity=40 min_area=1\");\n"
+                    + "report(\"overlay\", Overlay.size);\n"
                     + "report(\"verdict\", getResultString(\"verdict\", 0));\n");
+            assertTrue("heatmap and at least one box: " + out, Integer.parseInt(out.get("overlay")) >= 2);
             assertEquals("defective", out.get("verdict"));
         });
-        assertTrue(log, log.contains("\"covariance_rank\":8"));
     }
 
     interface MacroRun {
