@@ -80,23 +80,10 @@ final class SubspaceEigen {
         }
         // Rayleigh-Ritz on B = Q^T M Q
         multiply(matrix, basis, other);
-        java.util.Arrays.fill(small, 0);
-        for (int i = 0; i < d; i++) {
-            double[] qi = basis[i];
-            double[] mi = other[i];
-            for (int a = 0; a < k; a++) {
-                double qa = qi[a];
-                int o = a * k;
-                for (int b = 0; b < k; b++) {
-                    small[o + b] += qa * mi[b];
-                }
-            }
-        }
+        transposedProduct(basis, other, gram);
         for (int a = 0; a < k; a++) { // symmetrise the rounding
-            for (int b = a + 1; b < k; b++) {
-                double m = 0.5 * (small[a * k + b] + small[b * k + a]);
-                small[a * k + b] = m;
-                small[b * k + a] = m;
+            for (int b = 0; b < k; b++) {
+                small[a * k + b] = 0.5 * (gram[a][b] + gram[b][a]);
             }
         }
         JacobiEigen.decompose(small, k, smallVectors, smallValues);
@@ -148,19 +135,7 @@ final class SubspaceEigen {
      * it twice.
      */
     private void orthonormalise(double[][] in, double[][] out) {
-        for (double[] g : gram) {
-            java.util.Arrays.fill(g, 0);
-        }
-        for (int i = 0; i < d; i++) {
-            double[] row = in[i];
-            for (int a = 0; a < k; a++) {
-                double ra = row[a];
-                double[] g = gram[a];
-                for (int b = 0; b < k; b++) {
-                    g[b] += ra * row[b];
-                }
-            }
-        }
+        transposedProduct(in, in, gram);
         // G = R^T R, R upper, into gram's upper triangle; then R^-1 into small (upper, row-major)
         for (int j = 0; j < k; j++) {
             double s = gram[j][j];
@@ -204,6 +179,24 @@ final class SubspaceEigen {
                 double[] ra = inv[a];
                 for (int m = a; m < k; m++) {
                     o[m] += v * ra[m];
+                }
+            }
+        }
+    }
+
+    /** out = left^T right (k x k) for d x k row sets, accumulated one row pair at a time. */
+    private void transposedProduct(double[][] left, double[][] right, double[][] out) {
+        for (double[] o : out) {
+            java.util.Arrays.fill(o, 0);
+        }
+        for (int i = 0; i < d; i++) {
+            double[] l = left[i];
+            double[] r = right[i];
+            for (int a = 0; a < k; a++) {
+                double la = l[a];
+                double[] o = out[a];
+                for (int b = 0; b < k; b++) {
+                    o[b] += la * r[b];
                 }
             }
         }
