@@ -31,8 +31,15 @@ import org.anomalyj.tiling.TilingMode;
  */
 public final class ModelBundle {
     public static final String FORMAT = "anomalyj-model";
-    /** 2: tiling and non-square/native input geometry; version 1 bundles (single model) still load. */
-    public static final int FORMAT_VERSION = 2;
+    /**
+     * The newest format this reads. 2: tiling and non-square/native input geometry; version 1
+     * bundles (single model) still load. 3: a model needs it ({@link AnomalyModel#formatVersion()},
+     * PaDiM's low-rank covariances): only such bundles are written as 3, so that an AnomalyJ that
+     * cannot read them says so, while every other bundle stays readable by version-2 readers.
+     */
+    public static final int FORMAT_VERSION = 3;
+    /** The version bundles are written with unless a model needs a newer one. */
+    static final int BASE_FORMAT_VERSION = 2;
     static final String MANIFEST = "model.json";
     static final String BACKBONE_ENTRY = "backbone.onnx";
     private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
@@ -190,7 +197,11 @@ public final class ModelBundle {
     public JsonObject manifest() {
         JsonObject o = new JsonObject();
         o.addProperty("format", FORMAT);
-        o.addProperty("format_version", FORMAT_VERSION);
+        int version = BASE_FORMAT_VERSION;
+        for (AnomalyModel m : models) {
+            version = Math.max(version, m.formatVersion());
+        }
+        o.addProperty("format_version", version);
         o.addProperty("method", model().method());
         o.add("model", model().parameters());
         JsonObject bb = backbone.toJson();

@@ -20,6 +20,14 @@ public interface AnomalyModel {
     /** Parameters needed to rebuild this model (written into model.json under "model"). */
     JsonObject parameters();
 
+    /**
+     * The bundle format version this model's parameters and arrays need at least (written into
+     * model.json, so that older readers refuse the bundle instead of misreading it).
+     */
+    default int formatVersion() {
+        return 1;
+    }
+
     /** Fitted arrays (memory bank, means, inverse covariances...). */
     void writeArrays(ArrayStore store);
 }

@@ -77,6 +77,29 @@ public class ModelBundleTest {
         }
     }
 
+    /**
+     * Low-rank PaDiM bundles are written as format 3 (older readers refuse them instead of looking
+     * for inv_covariance.npy); full ones stay format 2. Both load and predict as trained.
+     */
+    @Test
+    public void lowRankPadimBundlesAreFormatThree() throws IOException {
+        Category c = sampleCategory();
+        for (int rank : new int[] {0, 4}) {
+            TrainOptions o = new TrainOptions();
+            o.method = "padim";
+            o.padimRank = rank;
+            ModelBundle trained = new Trainer(o).train(c.trainGood(), "sample", Progress.NONE);
+            assertEquals(rank == 0 ? 2 : 3, trained.manifest().get("format_version").getAsInt());
+            Path zip = tmp.getRoot().toPath().resolve("padim-" + rank + ".zip");
+            trained.save(zip);
+            double[] expected = scores(trained, testImages(c));
+            double[] loaded = scores(ModelBundle.load(zip), testImages(c));
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals("rank " + rank, expected[i], loaded[i], 1e-9);
+            }
+        }
+    }
+
     @Test
     public void onnxBackboneIsEmbeddedAndCheckedBySha256() throws IOException {
         Assume.assumeTrue("needs ../shared", Files.isRegularFile(MOBILENET));

@@ -155,6 +155,12 @@ public final class PadimModel implements AnomalyModel {
         return new PatchScores(width, height, scores, OptionalDouble.empty());
     }
 
+    /** Low-rank covariances came with bundle format 3; full ones read in every version. */
+    @Override
+    public int formatVersion() {
+        return precisions.rank() > 0 ? 3 : 1;
+    }
+
     @Override
     public JsonObject parameters() {
         JsonObject o = new JsonObject();
