@@ -20,6 +20,8 @@ import org.anomalyj.model.PatchEmbedding;
  * the fit adds epsilon * I and inverts each covariance by Cholesky ({@link CholeskyInverter},
  * parallel over positions, buffers reused per task). At 1024 positions and d = 550 (ResNet50v2
  * stages 2+3, 256 px) statistics and inverses each take about 10 CPU seconds (docs/performance.md).
+ * With a covariance rank ({@link PadimConfig#covarianceRank()}) it keeps each covariance's leading
+ * principal axes instead ({@link LowRankPrecisions}, found by {@link SubspaceEigen}).
  * Not thread-safe.
  */
 public final class PadimFitter implements ModelFitter {
@@ -184,6 +186,5 @@ public final class PadimFitter implements ModelFitter {
         });
         progress.update("covariance principal axes", positions, positions);
         return new LowRankPrecisions(positions, d, r, axes, variances, residual);
-
     }
 }

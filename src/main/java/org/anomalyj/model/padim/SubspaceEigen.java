@@ -19,9 +19,11 @@ final class SubspaceEigen {
     private final int d;
     private final int k;
     private final int iterations;
-    /** The current basis, row i = its i-th coordinates ({@code d x k}). */
+    /**
+     * Two {@code d x k} row sets (row i = the k columns' i-th coordinates): the basis and the
+     * matrix times it; they swap roles at every multiplication.
+     */
     private final double[][] q;
-    /** The matrix times the basis ({@code d x k}). */
     private final double[][] y;
     private final double[][] gram;
     private final double[] small;
