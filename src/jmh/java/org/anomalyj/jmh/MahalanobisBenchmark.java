@@ -33,7 +33,7 @@ public class MahalanobisBenchmark {
     float[] inverse;
     /** The same inverses as packed upper triangles (PaDiM's layout since 2026-11-25). */
     PackedSymmetric packed;
-    /** Rank-64 (probabilistic PCA) precisions of the same size: {@code --padim-rank 64}. */
+    /** Rank-64 precisions (diagonal plus low rank) of the same size: {@code --padim-rank 64}. */
     LowRankPrecisions lowRank;
     float[] out;
 
@@ -57,16 +57,16 @@ public class MahalanobisBenchmark {
         }
         packed = PackedSymmetric.ofUpper(inverse, positions, d);
         int rank = Math.min(64, d);
-        float[] axes = Data.features(r, positions, d * rank); // not orthonormal: the kernel's cost is the same
-        float[] variances = new float[positions * rank];
-        float[] residual = new float[positions];
-        java.util.Arrays.fill(variances, 1f);
-        java.util.Arrays.fill(residual, 0.01f);
-        lowRank = new LowRankPrecisions(positions, d, rank, axes, variances, residual);
+        float[] axes = Data.features(r, positions, d * rank); // any values: the kernel's cost is the same
+        float[] diagonal = new float[positions * d];
+        float[] weights = new float[positions * rank];
+        java.util.Arrays.fill(diagonal, 100f);
+        java.util.Arrays.fill(weights, -1f);
+        lowRank = new LowRankPrecisions(positions, d, rank, diagonal, axes, weights);
         out = new float[positions];
     }
 
-    /** The low-rank kernel of {@code --padim-rank 64}: d x 64 floats per position instead of d^2 / 2. */
+    /** The low-rank kernel of {@code --padim-rank 64}: d x 65 floats per position instead of d^2 / 2. */
     @Benchmark
     public float[] lowRank64() {
         lowRank.distances(x, mean, 0, positions, out);

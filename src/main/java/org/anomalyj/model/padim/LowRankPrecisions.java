@@ -5,21 +5,19 @@ import org.anomalyj.io.ArrayStore;
 import org.anomalyj.io.NpyArray;
 
 /**
- * PaDiM's per-position Gaussians with a probabilistic-PCA covariance (Tipping & Bishop 1999): the
- * r leading principal axes V (d x r, orthonormal) with their variances theta, and one residual
- * variance sigma^2 for every other direction, the mean of the covariance's remaining eigenvalues.
- * The precision (inverse covariance) is then
- * {@code V diag(1/theta) V^T + (I - V V^T) / sigma^2}, and the squared Mahalanobis distance
- * {@code |z|^2 / sigma^2 + sum_m (1/theta_m - 1/sigma^2) (V^T z)_m^2}.
+ * PaDiM's per-position precisions (inverse covariances) as a diagonal plus a rank-r correction,
+ * {@code S = diag(c) + C diag(w) C^T}, so that the squared Mahalanobis distance is
+ * {@code sum_i c_i z_i^2 + sum_m w_m (C^T z)_m^2}: d (r + 1) + r floats per position instead of
+ * d (d + 1) / 2. {@link PadimFitter} builds it from each covariance's r leading principal axes
+ * (the covariance model is described there).
  * <p>
  * Why: the full precisions are 0.62 GB of packed triangles at d = 550 and 32 x 32 positions, read
  * once per image, which bounds the head by memory bandwidth. The covariances of ImageNet features
  * of normal images put most of their variance in few directions: on Magnetic Tile only 46-60 of
- * 550 eigenvalues exceed twice epsilon (0.01), the rest sit just above it. Rank 64 keeps d x 64
- * floats per position (0.14 GB, a quarter) and changed no AUROC by more than 0.1 point there
- * (docs/performance.md, PaDiM low-rank precisions).
+ * 550 eigenvalues exceed twice epsilon (0.01), the rest sit just above it
+ * (docs/performance.md, *Sixth session*).
  * <p>
- * The bundle stores the axes as {@code [P, d, r]}. In memory they are regrouped into blocks of
+ * The bundle stores the axes C as {@code [P, d, r]}. In memory they are regrouped into blocks of
  * {@value #BLOCK} axes, {@code [P, r / 16, d, 16]} (the rank padded with zero axes), so that the
  * kernel's offsets into its scratch rows are constants: JDK 17's C2 leaves loops scalar when they
  * read an array at offsets only known at run time, such as the rank (1024 positions, d = 550,
@@ -27,9 +25,9 @@ import org.anomalyj.io.NpyArray;
  * offsets, scratch benchmark; 144 MB per image at about 20 GB/s, the memory's rate).
  */
 public final class LowRankPrecisions implements Precisions {
-    static final String AXES = "principal_axes";
-    static final String VARIANCES = "principal_variances";
-    static final String RESIDUAL = "residual_variance";
+    static final String DIAGONAL = "precision_diagonal";
+    static final String AXES = "precision_axes";
+    static final String WEIGHTS = "precision_weights";
     /** Axes per block of the in-memory layout. */
     static final int BLOCK = 16;
     /** Rows copied and accumulated together by the kernel. */
@@ -41,61 +39,53 @@ public final class LowRankPrecisions implements Precisions {
     private final int blocks;
     /** {@code [P, blocks, d, BLOCK]}, zero beyond the rank. */
     private final float[] blocked;
-    private final float[] variances;
-    private final float[] residual;
-    /** 1/theta_m - 1/sigma^2, {@code [P, blocks * BLOCK]}, zero beyond the rank. */
+    /** c, {@code [P, d]}. */
+    private final float[] diagonal;
+    /** w, {@code [P, r]}. */
     private final float[] weights;
-    /** 1/sigma^2, or 0 when the axes span every direction (r = d). */
-    private final float[] isotropic;
+    /** w padded to whole blocks, {@code [P, blocks * BLOCK]}. */
+    private final float[] blockWeights;
 
     /**
-     * @param axes {@code [P, d, r]}: per position the principal axes as columns
-     * @param variances {@code [P, r]} the axes' variances (> 0)
-     * @param residual {@code [P]} the residual variance (> 0 unless r = d)
-     * @throws AnomalyJException when a variance is not positive
+     * @param diagonal {@code [P, d]} the diagonal part c (> 0)
+     * @param axes {@code [P, d, r]}: per position the correction's axes C as columns
+     * @param weights {@code [P, r]} the correction's weights w
+     * @throws AnomalyJException when the diagonal is not positive or a value is not finite
      */
-    public LowRankPrecisions(int positions, int d, int rank, float[] axes, float[] variances, float[] residual) {
+    public LowRankPrecisions(int positions, int d, int rank, float[] diagonal, float[] axes, float[] weights) {
         if (rank < 1 || rank > d || (long) positions * d * rank != axes.length
-                || variances.length != positions * rank || residual.length != positions) {
+                || weights.length != positions * rank || diagonal.length != positions * d) {
             throw new IllegalArgumentException("low-rank precisions of " + positions + " x " + d + " x " + rank
-                    + " with " + axes.length + " axes, " + variances.length + " variances, " + residual.length
-                    + " residuals");
+                    + " with " + diagonal.length + " diagonal values, " + axes.length + " axes, " + weights.length
+                    + " weights");
+        }
+        for (int i = 0; i < diagonal.length; i++) {
+            if (!(diagonal[i] > 0) || Float.isInfinite(diagonal[i])) {
+                throw new AnomalyJException("PaDiM precision diagonal " + diagonal[i] + " at position " + i / d
+                        + " is not positive and finite; retrain with epsilon > 0.");
+            }
+        }
+        for (float w : weights) {
+            if (!Float.isFinite(w)) {
+                throw new AnomalyJException("PaDiM precision weight " + w + " is not finite; retrain the model.");
+            }
         }
         this.positions = positions;
         this.d = d;
         this.rank = rank;
-        this.variances = variances;
-        this.residual = residual;
+        this.diagonal = diagonal;
+        this.weights = weights;
         blocks = (rank + BLOCK - 1) / BLOCK;
         int width = blocks * BLOCK;
         blocked = new float[Math.multiplyExact(positions, Math.multiplyExact(d, width))];
+        blockWeights = new float[positions * width];
         for (int p = 0; p < positions; p++) {
             for (int i = 0; i < d; i++) {
                 for (int m = 0; m < rank; m++) {
                     blocked[blockedIndex(p, i, m)] = axes[(p * d + i) * rank + m];
                 }
             }
-        }
-        weights = new float[positions * width];
-        isotropic = new float[positions];
-        for (int p = 0; p < positions; p++) {
-            double inverseResidual = 0;
-            if (rank < d) {
-                if (!(residual[p] > 0)) {
-                    throw new AnomalyJException("PaDiM residual variance " + residual[p] + " at position " + p
-                            + " is not positive; retrain with epsilon > 0.");
-                }
-                inverseResidual = 1.0 / residual[p];
-            }
-            isotropic[p] = (float) inverseResidual;
-            for (int m = 0; m < rank; m++) {
-                float v = variances[p * rank + m];
-                if (!(v > 0)) {
-                    throw new AnomalyJException("PaDiM principal variance " + v + " at position " + p
-                            + " is not positive; retrain with epsilon > 0.");
-                }
-                weights[p * width + m] = (float) (1.0 / v - inverseResidual);
-            }
+            System.arraycopy(weights, p * rank, blockWeights, p * width, rank);
         }
     }
 
@@ -131,13 +121,13 @@ public final class LowRankPrecisions implements Precisions {
     }
 
     /** {@code [P, r]}; shared. */
-    public float[] variances() {
-        return variances;
+    public float[] weights() {
+        return weights;
     }
 
-    /** {@code [P]}; shared. */
-    public float[] residual() {
-        return residual;
+    /** {@code [P, d]}; shared. */
+    public float[] diagonal() {
+        return diagonal;
     }
 
     /** Buffers of {@link #distance}: the difference, one block of V^T z and the copied rows. One per thread. */
@@ -166,13 +156,13 @@ public final class LowRankPrecisions implements Precisions {
         float[] z = w.diff;
         float[] y = w.projection;
         float[] t = w.rows;
-        double norm = 0;
+        double s = 0;
+        int co = p * d;
         for (int i = 0; i < d; i++) {
             float v = x[xo + i] - mean[mo + i];
             z[i] = v;
-            norm += (double) v * v;
+            s += (double) diagonal[co + i] * v * v;
         }
-        double s = isotropic[p] * norm;
         for (int b = 0; b < blocks; b++) {
             java.util.Arrays.fill(y, 0f);
             int base = (p * blocks + b) * d * BLOCK;
@@ -201,7 +191,7 @@ public final class LowRankPrecisions implements Precisions {
             }
             int wo = (p * blocks + b) * BLOCK;
             for (int m = 0; m < BLOCK; m++) {
-                s += (double) weights[wo + m] * y[m] * y[m];
+                s += (double) blockWeights[wo + m] * y[m] * y[m];
             }
         }
         return (float) Math.sqrt(Math.max(0, s));
@@ -218,14 +208,13 @@ public final class LowRankPrecisions implements Precisions {
     /** The precisions as full matrices: for export and tests, not for scoring (P d^2 r products). */
     @Override
     public float[] dense() {
-        int width = blocks * BLOCK;
         float[] out = new float[Math.multiplyExact(positions, d * d)];
         for (int p = 0; p < positions; p++) {
             for (int i = 0; i < d; i++) {
                 for (int j = i; j < d; j++) {
-                    double s = i == j ? isotropic[p] : 0;
+                    double s = i == j ? diagonal[p * d + i] : 0;
                     for (int m = 0; m < rank; m++) {
-                        s += (double) weights[p * width + m] * blocked[blockedIndex(p, i, m)]
+                        s += (double) weights[p * rank + m] * blocked[blockedIndex(p, i, m)]
                                 * blocked[blockedIndex(p, j, m)];
                     }
                     out[p * d * d + i * d + j] = (float) s;
@@ -238,8 +227,8 @@ public final class LowRankPrecisions implements Precisions {
 
     @Override
     public void writeArrays(ArrayStore store) {
+        store.put(DIAGONAL, NpyArray.ofFloats(diagonal, positions, d));
         store.put(AXES, NpyArray.ofFloats(axes(), positions, d, rank));
-        store.put(VARIANCES, NpyArray.ofFloats(variances, positions, rank));
-        store.put(RESIDUAL, NpyArray.ofFloats(residual, positions));
+        store.put(WEIGHTS, NpyArray.ofFloats(weights, positions, rank));
     }
 }

@@ -135,21 +135,22 @@ public final class PadimFitter implements ModelFitter {
     }
 
     /**
-     * Low-rank precisions: per position the leading eigenpairs of the covariance (with epsilon on
-     * its diagonal) by {@link SubspaceEigen}, the residual variance as the mean of the other
-     * eigenvalues (the trace minus the kept ones, over d - r). No d x d inverse is formed.
+     * Low-rank precisions: per position the r leading eigenpairs (V, theta) of the covariance (with
+     * epsilon on its diagonal) by {@link SubspaceEigen}, then the precision of a covariance model
+     * with those axes ({@link LowRankCovariance}). No d x d inverse is formed.
      */
     private Precisions lowRank(Progress progress) {
         int positions = height * width;
         int d = channels.length;
         int r = Math.min(config.covarianceRank(), d);
+        float[] diagonal = new float[positions * d];
         float[] axes = new float[Math.multiplyExact(positions, Math.multiplyExact(d, r))];
-        float[] variances = new float[positions * r];
-        float[] residual = new float[positions];
+        float[] weights = new float[positions * r];
         AtomicInteger done = new AtomicInteger();
         int tasks = (positions + POSITIONS_PER_TASK - 1) / POSITIONS_PER_TASK;
         IntStream.range(0, tasks).parallel().forEach(task -> {
             SubspaceEigen eigen = new SubspaceEigen(d, r, EIGEN_OVERSAMPLING, EIGEN_ITERATIONS);
+            LowRankCovariance model = new LowRankCovariance(d, r);
             double[] covariance = new double[d * d];
             double[] values = new double[r];
             double[] vectors = new double[d * r];
@@ -165,19 +166,8 @@ public final class PadimFitter implements ModelFitter {
                             + (r + EIGEN_OVERSAMPLING) + " independent directions; use epsilon > 0 or a smaller "
                             + "covariance rank.");
                 }
-                double trace = 0;
-                for (int i = 0; i < d; i++) {
-                    trace += covariance[i * d + i];
-                }
-                for (int m = 0; m < r; m++) {
-                    variances[p * r + m] = (float) values[m];
-                    trace -= values[m];
-                }
-                residual[p] = r < d ? (float) (trace / (d - r)) : 0f;
-                int base = p * d * r;
-                for (int i = 0; i < d * r; i++) {
-                    axes[base + i] = (float) vectors[i];
-                }
+                model.precision(covariance, config.epsilon(), values, vectors, diagonal, p * d, axes, p * d * r,
+                        weights, p * r);
                 int n = done.incrementAndGet();
                 if (n % 256 == 0) {
                     progress.update("covariance principal axes", n, positions);
@@ -185,6 +175,6 @@ public final class PadimFitter implements ModelFitter {
             }
         });
         progress.update("covariance principal axes", positions, positions);
-        return new LowRankPrecisions(positions, d, r, axes, variances, residual);
+        return new LowRankPrecisions(positions, d, r, diagonal, axes, weights);
     }
 }

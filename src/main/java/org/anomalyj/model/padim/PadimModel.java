@@ -224,11 +224,10 @@ public final class PadimModel implements AnomalyModel {
             // the bundle holds the full matrices; only their upper triangles are kept
             precisions = new FullPrecisions(PackedSymmetric.ofUpper(inv.floats(), p, d));
         } else {
+            NpyArray diagonal = expect(store.get(LowRankPrecisions.DIAGONAL), LowRankPrecisions.DIAGONAL, true, p, d);
             NpyArray axes = expect(store.get(LowRankPrecisions.AXES), LowRankPrecisions.AXES, true, p, d, rank);
-            NpyArray variances = expect(store.get(LowRankPrecisions.VARIANCES), LowRankPrecisions.VARIANCES, true,
-                    p, rank);
-            NpyArray residual = expect(store.get(LowRankPrecisions.RESIDUAL), LowRankPrecisions.RESIDUAL, true, p);
-            precisions = new LowRankPrecisions(p, d, rank, axes.floats(), variances.floats(), residual.floats());
+            NpyArray weights = expect(store.get(LowRankPrecisions.WEIGHTS), LowRankPrecisions.WEIGHTS, true, p, rank);
+            precisions = new LowRankPrecisions(p, d, rank, diagonal.floats(), axes.floats(), weights.floats());
         }
         return new PadimModel(config, layers, height, width, ch.ints(), mean.floats(), precisions, images);
     }

@@ -208,19 +208,26 @@ public class PadimModelTest {
     }
 
     private static PadimModel fitNormal(int images, int rank) {
+        return fitNormal(images, rank, 0.01);
+    }
+
+    private static PadimModel fitNormal(int images, int rank, double epsilon) {
         Random r = new Random(21);
-        PadimFitter fitter = new PadimFitter(new PadimConfig(8, 42, 0.01, rank));
+        PadimFitter fitter = new PadimFitter(new PadimConfig(8, 42, epsilon, rank));
         for (int i = 0; i < images; i++) {
             fitter.add(SyntheticFeatures.image(r, 8, 8, 6, 10, -1, -1));
         }
         return fitter.fit(Progress.NONE);
     }
 
-    /** With every direction kept, the low-rank form is the full Gaussian: the same distances. */
+    /**
+     * With every direction kept, the low-rank model is the full Gaussian with its regularisation
+     * once more on the diagonal (the residual's floor): the full model at twice epsilon.
+     */
     @Test
-    public void lowRankWithEveryAxisScoresAsTheFullCovariance() {
-        PadimModel full = fitNormal(30, 0);
-        PadimModel low = fitNormal(30, 8);
+    public void lowRankWithEveryAxisScoresAsTheFullCovarianceAtTwiceEpsilon() {
+        PadimModel full = fitNormal(30, 0, 0.02);
+        PadimModel low = fitNormal(30, 8, 0.01);
         assertEquals(0, full.covarianceRank());
         assertEquals(8, low.covarianceRank());
         List<FeatureMap> img = SyntheticFeatures.image(new Random(8), 8, 8, 6, 10, 3, 5);
@@ -244,19 +251,19 @@ public class PadimModelTest {
         assertEquals(4 * 8 + 4, argmax);
         MemoryArrayStore store = new MemoryArrayStore();
         low.writeArrays(store);
-        assertArrayEquals(new int[] {64, 8, 3}, store.get("principal_axes").shape());
-        assertArrayEquals(new int[] {64, 3}, store.get("principal_variances").shape());
-        assertArrayEquals(new int[] {64}, store.get("residual_variance").shape());
+        assertArrayEquals(new int[] {64, 8}, store.get("precision_diagonal").shape());
+        assertArrayEquals(new int[] {64, 8, 3}, store.get("precision_axes").shape());
+        assertArrayEquals(new int[] {64, 3}, store.get("precision_weights").shape());
         assertFalse(store.contains("inv_covariance"));
         assertEquals(3, low.parameters().get("covariance_rank").getAsInt());
         AnomalyModel back = Models.read("padim", low.parameters(), store);
         assertArrayEquals(s, back.score(bad).scores(), 0f);
-        store.put("principal_axes", NpyArray.ofFloats(new float[64 * 8 * 2], 64, 8, 2));
+        store.put("precision_axes", NpyArray.ofFloats(new float[64 * 8 * 2], 64, 8, 2));
         try {
             Models.read("padim", low.parameters(), store);
             fail();
         } catch (AnomalyJException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains("principal_axes.npy"));
+            assertTrue(e.getMessage(), e.getMessage().contains("precision_axes.npy"));
         }
     }
 }
