@@ -37,7 +37,7 @@ public final class TrainOptions {
     public double unifiedCoresetRatio = 0;
     /** PaDiM: randomly chosen channels (capped at the embedding's channel count). */
     public int padimFeatures = 550;
-    /** PaDiM: principal axes kept per position (probabilistic PCA); 0 = full covariances. */
+    /** PaDiM: principal axes kept per position (plus per-channel residual variances); 0 = full covariances. */
     public int padimRank = 0;
     /** PatchCore: channels kept per layer by adaptive average pooling (0 = all). */
     public int maxChannelsPerLayer = 0;

@@ -12,7 +12,7 @@ import org.anomalyj.api.TrainOptions;
  * <pre>run("Train Anomaly Model...", "data=[/path/grain] method=patchcore backbone=builtin size=256 output=[/path/model.zip]");</pre>
  * A tiled ensemble of nine 256-pixel tiles on a 512-pixel input: {@code size=512 tiling=ens tile=256 stride=128}.
  * One model for every category of a root: add {@code unified} (a checkbox key) and give the root as {@code data}.
- * PaDiM with 64 principal axes per position instead of full covariances: {@code method=padim covariance=64}.
+ * PaDiM with 48 principal axes per position instead of full covariances: {@code method=padim covariance=48}.
  * A student-teacher model: {@code method=stfpm backbone=[/path/teacher.onnx] epochs=30 batch=8 learning=0.4 patience=10
  * checkpoint=[/path/run.ckpt]} (needs the training engine's jars, see the README).
  */
@@ -44,7 +44,7 @@ public class Train_Anomaly_Model implements PlugIn {
         gd.addNumber("Stride", 256, 0, "pixels between tiles (st/ens; less than the tile = overlap)");
         gd.addNumber("Coreset", defaults.coresetRatio, 3, "PatchCore: fraction of patches kept");
         gd.addNumber("Covariance rank", defaults.padimRank, 0,
-                "PaDiM: principal axes per position; 0 = full covariances (64: an eighth of the memory, faster)");
+                "PaDiM: principal axes per position; 0 = full covariances (48: a tenth of the memory, faster)");
         gd.addNumber("Seed", defaults.seed, 0, "");
         gd.addNumber("Threads", 0, 0, "0 = all cores");
         gd.addMessage("STFPM, DCAM (a student network trained to match the teacher = Backbone, a .onnx file):");

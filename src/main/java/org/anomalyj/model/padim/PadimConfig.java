@@ -8,8 +8,9 @@ import org.anomalyj.AnomalyJException;
  * float inverse covariances (P = positions of the embedding), e.g. 64 x 64 positions with d = 100
  * take 164 MB, d = 550 take 5 GB; at 32 x 32 positions (stride 8) d = 550 take 1.24 GB. Use ~100 for
  * ResNet18-size backbones. A d larger than the embedding's channel count keeps all channels.
- * {@code covarianceRank} r > 0 replaces each full covariance by its r principal axes plus one
- * residual variance ({@link LowRankPrecisions}): P x d x r floats instead of P x d x d.
+ * {@code covarianceRank} r > 0 replaces each full covariance by its r principal axes plus a
+ * per-channel residual variance ({@link LowRankCovariance}): about P x d x r floats instead of
+ * P x d x d.
  */
 public final class PadimConfig {
     private final int numFeatures;

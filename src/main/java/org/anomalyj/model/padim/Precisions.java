@@ -4,7 +4,7 @@ import org.anomalyj.io.ArrayStore;
 
 /**
  * The per-position precisions (inverse covariances) a PaDiM model scores with, in one stored
- * form: {@link FullPrecisions} (anomalib's PaDiM) or {@link LowRankPrecisions} (probabilistic PCA).
+ * form: {@link FullPrecisions} (anomalib's PaDiM) or {@link LowRankPrecisions} (a diagonal plus a low-rank correction).
  */
 interface Precisions {
     /** Rank of the low-rank form, 0 for full precisions (written to model.json). */

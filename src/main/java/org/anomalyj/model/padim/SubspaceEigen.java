@@ -8,7 +8,7 @@ import java.util.Random;
  * {@code r + oversampling} columns, multiplied by the matrix {@code iterations + 1} times with an
  * orthonormalisation after each, then Rayleigh-Ritz ({@link JacobiEigen} on the small projected
  * matrix). Directions whose eigenvalues stand well above the rest converge first; PaDiM's
- * low-rank precision only needs those exactly, the others are averaged into its residual variance.
+ * low-rank model only needs those exactly; what the others leave goes into its residual diagonal.
  * <p>
  * Every loop runs over whole row arrays from index 0 (rows of k doubles), the form C2 vectorises
  * (docs/performance.md: JDK 17 leaves loops at run-time array offsets scalar). Orthonormalisation
