@@ -94,14 +94,6 @@ public final class LowRankPrecisions implements Precisions {
         return ((p * blocks + m / BLOCK) * d + i) * BLOCK + m % BLOCK;
     }
 
-    public int positions() {
-        return positions;
-    }
-
-    public int dim() {
-        return d;
-    }
-
     @Override
     public int rank() {
         return rank;
@@ -120,39 +112,24 @@ public final class LowRankPrecisions implements Precisions {
         return out;
     }
 
-    /** {@code [P, r]}; shared. */
-    public float[] weights() {
-        return weights;
-    }
-
-    /** {@code [P, d]}; shared. */
-    public float[] diagonal() {
-        return diagonal;
-    }
-
-    /** Buffers of {@link #distance}: the difference, one block of V^T z and the copied rows. One per thread. */
-    public static final class Workspace {
+    /** Buffers of {@link #distance}: the difference, one block of C^T z and the copied rows. One per thread. */
+    private static final class Workspace {
         final float[] diff;
         final float[] projection = new float[BLOCK];
         final float[] rows = new float[ROWS * BLOCK];
 
-        public Workspace(int d) {
+        Workspace(int d) {
             diff = new float[d];
         }
     }
 
-    /** A workspace sized for these precisions. */
-    public Workspace workspace() {
-        return new Workspace(d);
-    }
-
     /**
      * sqrt of the squared Mahalanobis distance of {@code x} (at {@code xo}) to {@code mean} (at
-     * {@code mo}) under position p's precision; no allocation. Each block of {@code V^T z} is
+     * {@code mo}) under position p's precision; no allocation. Each block of {@code C^T z} is
      * accumulated eight rows at a time, copied together into scratch (one
      * {@code System.arraycopy} per eight rows); negative rounding results clamp to 0.
      */
-    public float distance(float[] x, int xo, float[] mean, int mo, int p, Workspace w) {
+    private float distance(float[] x, int xo, float[] mean, int mo, int p, Workspace w) {
         float[] z = w.diff;
         float[] y = w.projection;
         float[] t = w.rows;
@@ -199,7 +176,7 @@ public final class LowRankPrecisions implements Precisions {
 
     @Override
     public void distances(float[] x, float[] mean, int from, int to, float[] scores) {
-        Workspace work = workspace();
+        Workspace work = new Workspace(d);
         for (int p = from; p < to; p++) {
             scores[p] = distance(x, p * d, mean, p * d, p, work);
         }
