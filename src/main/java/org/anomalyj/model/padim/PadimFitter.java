@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.anomalyj.AnomalyJException;
 import org.anomalyj.Progress;
@@ -105,32 +106,19 @@ public final class PadimFitter implements ModelFitter {
 
     /** Full precisions: each covariance inverted by Cholesky. */
     private Precisions full(Progress progress) {
-        int positions = height * width;
         int d = channels.length;
         // written straight into packed upper triangles, the layout the model scores with
-        PackedSymmetric inv = PackedSymmetric.zeros(positions, d);
-        AtomicInteger done = new AtomicInteger();
-        // tasks of a few positions, each with its own buffers (2 d x d doubles for the inverter, one
-        // for the covariance: 7 MB at d = 550, allocated per task rather than per position)
-        int tasks = (positions + POSITIONS_PER_TASK - 1) / POSITIONS_PER_TASK;
-        IntStream.range(0, tasks).parallel().forEach(task -> {
+        PackedSymmetric inv = PackedSymmetric.zeros(height * width, d);
+        forEachCovariance(progress, "covariance inverses", () -> {
             CholeskyInverter inverter = new CholeskyInverter(d);
-            double[] covariance = new double[d * d];
-            for (int p = task * POSITIONS_PER_TASK; p < Math.min(positions, (task + 1) * POSITIONS_PER_TASK); p++) {
-                progress.checkCancelled();
-                gaussians.covariance(p, config.epsilon(), covariance);
+            return (p, covariance) -> {
                 try {
                     inverter.invertPacked(covariance, inv.data(), inv.offset(p));
                 } catch (IllegalArgumentException e) {
                     throw new AnomalyJException("PaDiM covariance at position " + p + " is singular; use epsilon > 0.");
                 }
-                int n = done.incrementAndGet();
-                if (n % 256 == 0) {
-                    progress.update("covariance inverses", n, positions);
-                }
-            }
+            };
         });
-        progress.update("covariance inverses", positions, positions);
         return new FullPrecisions(inv);
     }
 
@@ -146,17 +134,12 @@ public final class PadimFitter implements ModelFitter {
         float[] diagonal = new float[positions * d];
         float[] axes = new float[Math.multiplyExact(positions, Math.multiplyExact(d, r))];
         float[] weights = new float[positions * r];
-        AtomicInteger done = new AtomicInteger();
-        int tasks = (positions + POSITIONS_PER_TASK - 1) / POSITIONS_PER_TASK;
-        IntStream.range(0, tasks).parallel().forEach(task -> {
+        forEachCovariance(progress, "covariance principal axes", () -> {
             SubspaceEigen eigen = new SubspaceEigen(d, r, EIGEN_OVERSAMPLING, EIGEN_ITERATIONS);
             LowRankCovariance model = new LowRankCovariance(d, r);
-            double[] covariance = new double[d * d];
             double[] values = new double[r];
             double[] vectors = new double[d * r];
-            for (int p = task * POSITIONS_PER_TASK; p < Math.min(positions, (task + 1) * POSITIONS_PER_TASK); p++) {
-                progress.checkCancelled();
-                gaussians.covariance(p, config.epsilon(), covariance);
+            return (p, covariance) -> {
                 try {
                     // seeded per position: the same axes whatever the threads' schedule
                     eigen.leading(covariance, new Random(config.seed() ^ (0x9E3779B97F4A7C15L * (p + 1))), values,
@@ -168,13 +151,40 @@ public final class PadimFitter implements ModelFitter {
                 }
                 model.precision(covariance, config.epsilon(), values, vectors, diagonal, p * d, axes, p * d * r,
                         weights, p * r);
+            };
+        });
+        return new LowRankPrecisions(positions, d, r, diagonal, axes, weights);
+    }
+
+    /** What a task does with each of its positions' covariances. */
+    private interface PositionWork {
+        void accept(int position, double[] covariance);
+    }
+
+    /**
+     * Hands every position's covariance (epsilon on its diagonal) to a {@link PositionWork}, in
+     * parallel tasks of a few positions. Each task makes its own work from {@code perTask} (and so
+     * its buffers: 7 MB at d = 550 for the inverter, allocated per task rather than per position)
+     * and its own covariance buffer; progress is reported as {@code stage}.
+     */
+    private void forEachCovariance(Progress progress, String stage, Supplier<PositionWork> perTask) {
+        int positions = height * width;
+        int d = channels.length;
+        AtomicInteger done = new AtomicInteger();
+        int tasks = (positions + POSITIONS_PER_TASK - 1) / POSITIONS_PER_TASK;
+        IntStream.range(0, tasks).parallel().forEach(task -> {
+            PositionWork work = perTask.get();
+            double[] covariance = new double[d * d];
+            for (int p = task * POSITIONS_PER_TASK; p < Math.min(positions, (task + 1) * POSITIONS_PER_TASK); p++) {
+                progress.checkCancelled();
+                gaussians.covariance(p, config.epsilon(), covariance);
+                work.accept(p, covariance);
                 int n = done.incrementAndGet();
                 if (n % 256 == 0) {
-                    progress.update("covariance principal axes", n, positions);
+                    progress.update(stage, n, positions);
                 }
             }
         });
-        progress.update("covariance principal axes", positions, positions);
-        return new LowRankPrecisions(positions, d, r, diagonal, axes, weights);
+        progress.update(stage, positions, positions);
     }
 }
